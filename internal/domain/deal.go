@@ -85,15 +85,21 @@ var SystemActor = Actor{Kind: ActorSystem, ID: "vectoros"}
 
 // DealEvent kinds of the append-only change log.
 const (
-	EventCreated            = "created"
-	EventStageChanged       = "stage_changed"
-	EventValueChanged       = "value_changed"
-	EventCloseDateChanged   = "close_date_changed"
-	EventProbabilityChanged = "probability_changed"
-	EventOwnerChanged       = "owner_changed"
-	EventWon                = "won"
-	EventLost               = "lost"
-	EventReopened           = "reopened"
+	EventCreated             = "created"
+	EventStageChanged        = "stage_changed"
+	EventValueChanged        = "value_changed"
+	EventCloseDateChanged    = "close_date_changed"
+	EventProbabilityChanged  = "probability_changed"
+	EventOwnerChanged        = "owner_changed"
+	EventWon                 = "won"
+	EventLost                = "lost"
+	EventReopened            = "reopened"
+	EventTitleChanged        = "title_changed"
+	EventContactNameChanged  = "contact_name_changed"
+	EventContactEmailChanged = "contact_email_changed"
+	EventCompanyChanged      = "company_changed"
+	EventSourceChanged       = "source_changed"
+	EventExternalIDChanged   = "external_id_changed"
 )
 
 // DealEvent is one entry of a deal's change log. Old and new values are

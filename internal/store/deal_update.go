@@ -130,12 +130,12 @@ func diffDeal(old domain.Deal, d *domain.Deal, newStage domain.Stage, probabilit
 	add(domain.EventProbabilityChanged, is(old.Probability), is(d.Probability))
 	add(domain.EventCloseDateChanged, ds(old.CloseDate), ds(d.CloseDate))
 	add(domain.EventOwnerChanged, old.OwnerID, d.OwnerID)
-	add("title_changed", &old.Title, &d.Title)
-	add("contact_name_changed", &old.ContactName, &d.ContactName)
-	add("contact_email_changed", &old.ContactEmail, &d.ContactEmail)
-	add("company_changed", &old.Company, &d.Company)
-	add("source_changed", &old.Source, &d.Source)
-	add("external_id_changed", &old.ExternalID, &d.ExternalID)
+	add(domain.EventTitleChanged, &old.Title, &d.Title)
+	add(domain.EventContactNameChanged, &old.ContactName, &d.ContactName)
+	add(domain.EventContactEmailChanged, &old.ContactEmail, &d.ContactEmail)
+	add(domain.EventCompanyChanged, &old.Company, &d.Company)
+	add(domain.EventSourceChanged, &old.Source, &d.Source)
+	add(domain.EventExternalIDChanged, &old.ExternalID, &d.ExternalID)
 	return ev
 }
 
