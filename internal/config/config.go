@@ -209,7 +209,7 @@ func (c Config) Pairs() [][2]string {
 		"ANTHROPIC_MODEL": c.AnthropicModel, "ANTHROPIC_BASE_URL": c.AnthropicBaseURL,
 		"LLM_MAX_CONCURRENCY": strconv.Itoa(c.LLMMaxConcurrency), "LLM_TIMEOUT": c.LLMTimeout.String(),
 		"LLM_DAILY_BUDGET_USD": strconv.FormatFloat(c.LLMDailyBudgetUSD, 'f', -1, 64),
-		"SENTRY_DSN": c.SentryDSN, "METRICS_TOKEN": c.MetricsToken, "LOG_LEVEL": c.LogLevel,
+		"SENTRY_DSN":           c.SentryDSN, "METRICS_TOKEN": c.MetricsToken, "LOG_LEVEL": c.LogLevel,
 	}
 	out := make([][2]string, 0, len(Vars))
 	for _, k := range Vars {

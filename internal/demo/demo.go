@@ -37,12 +37,12 @@ type Result struct {
 
 // Options tune the generated pipeline.
 type Options struct {
-	Seed       uint64
-	OpenDeals  int // default 340
-	WonDeals   int // default 140
-	LostDeals  int // default 110
-	Now        time.Time
-	BatchSize  int // deals per transaction, default 50
+	Seed      uint64
+	OpenDeals int // default 340
+	WonDeals  int // default 140
+	LostDeals int // default 110
+	Now       time.Time
+	BatchSize int // deals per transaction, default 50
 }
 
 // Seed creates the demo user, team and workspace unless they exist.

@@ -205,7 +205,7 @@ func (g *generator) activities(d domain.Deal, actor domain.Actor, outcome string
 			CompletedAt: &at, CreatedBy: actor, CreatedAt: at})
 	}
 	if outcome == "" && g.rng.Float64() < 0.55 {
-		next := g.now.Add(time.Duration(g.between(1, 14)*float64(day))).Truncate(time.Hour)
+		next := g.now.Add(time.Duration(g.between(1, 14) * float64(day))).Truncate(time.Hour)
 		typ := []domain.ActivityType{domain.ActivityMeeting, domain.ActivityCall, domain.ActivityTask}[g.rng.IntN(3)]
 		out = append(out, domain.Activity{Type: typ, Subject: nextSteps[g.rng.IntN(len(nextSteps))], ScheduledAt: &next,
 			CreatedBy: actor, CreatedAt: lastTouch})

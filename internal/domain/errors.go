@@ -10,14 +10,14 @@ type Kind string
 
 // Error kinds. The HTTP layer maps each to one status code.
 const (
-	KindInvalid      Kind = "invalid"       // 400: the input is wrong
-	KindUnauthorized Kind = "unauthorized"  // 401: who are you?
-	KindForbidden    Kind = "forbidden"     // 403: you may not
-	KindNotFound     Kind = "not_found"     // 404: absent, or another tenant's
-	KindConflict     Kind = "conflict"      // 409: clashes with existing state
-	KindTooMany      Kind = "too_many"      // 429: throttled
-	KindUnavailable  Kind = "unavailable"   // 503: a dependency is down
-	KindInternal     Kind = "internal"      // 500: a bug or an unexpected failure
+	KindInvalid      Kind = "invalid"      // 400: the input is wrong
+	KindUnauthorized Kind = "unauthorized" // 401: who are you?
+	KindForbidden    Kind = "forbidden"    // 403: you may not
+	KindNotFound     Kind = "not_found"    // 404: absent, or another tenant's
+	KindConflict     Kind = "conflict"     // 409: clashes with existing state
+	KindTooMany      Kind = "too_many"     // 429: throttled
+	KindUnavailable  Kind = "unavailable"  // 503: a dependency is down
+	KindInternal     Kind = "internal"     // 500: a bug or an unexpected failure
 )
 
 // FieldError names one invalid input field and says what is wrong with it.

@@ -134,7 +134,9 @@ func (s *Store) ListDeals(ctx context.Context, workspaceID string, f domain.Deal
 }
 
 // ValidDealSort reports whether a sort key is allowed.
-func ValidDealSort(s string) bool { return slices.Contains(domain.DealSorts, strings.TrimPrefix(s, "-")) }
+func ValidDealSort(s string) bool {
+	return slices.Contains(domain.DealSorts, strings.TrimPrefix(s, "-"))
+}
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)

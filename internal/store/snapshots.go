@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
 	"fmt"
+	"time"
 
 	"github.com/vectoros/vectoros/internal/domain"
 )
