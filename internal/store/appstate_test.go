@@ -47,8 +47,8 @@ func TestAppState(t *testing.T) {
 	})
 }
 
-// insertCycle writes a monitor_cycles row the way the monitor does.
-func insertCycle(t *testing.T, s *store.Store, id string, started time.Time, completed *time.Time, failed int) {
+// heartbeatCycle writes a monitor_cycles row the way the monitor does.
+func heartbeatCycle(t *testing.T, s *store.Store, id string, started time.Time, completed *time.Time, failed int) {
 	t.Helper()
 	var c any
 	if completed != nil {
@@ -70,10 +70,10 @@ func TestMonitorHeartbeat(t *testing.T) {
 			t.Fatalf("no cycles: %v %v", hb, err)
 		}
 		ok1 := now.Add(-3 * time.Hour)
-		insertCycle(t, s, "c1", ok1.Add(-time.Minute), &ok1, 0)
+		heartbeatCycle(t, s, "c1", ok1.Add(-time.Minute), &ok1, 0)
 		failed := now.Add(-2 * time.Hour)
-		insertCycle(t, s, "c2", failed.Add(-time.Minute), &failed, 1) // a failed run: not a heartbeat
-		insertCycle(t, s, "c3", now.Add(-time.Minute), nil, 0)        // still running
+		heartbeatCycle(t, s, "c2", failed.Add(-time.Minute), &failed, 1) // a failed run: not a heartbeat
+		heartbeatCycle(t, s, "c3", now.Add(-time.Minute), nil, 0)        // still running
 		hb, err = s.MonitorHeartbeat(ctx)
 		if err != nil || hb == nil || !hb.Equal(ok1) {
 			t.Fatalf("heartbeat from cycles: got %v %v, want %v", hb, err, ok1)
