@@ -1,21 +1,175 @@
 // Package analysis holds the monitor's rules: pure functions from a
 // workspace snapshot and the current time to findings. No IO, no clock.
+//
+// Design §4 ("Inputs", "Rules") is the specification. Every measure is in
+// whole units: elapsed measures are floor(hours/24) days, date measures
+// compare calendar dates in the workspace's time zone, money is compared in
+// minor units and reported in major units of the workspace currency.
 package analysis
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vectoros/vectoros/internal/domain"
 )
 
+// Rule names: the insight's rule column and half of its fingerprint.
+const (
+	RuleStale               = "stale"
+	RuleStuckInStage        = "stuck_in_stage"
+	RuleProbabilityMismatch = "probability_mismatch"
+	RuleHighValueAtRisk     = "high_value_at_risk"
+	RuleCloseDateRisk       = "close_date_risk"
+	RuleOverdue             = "overdue"
+	RuleCloseDateSlipped    = "close_date_slipped"
+	RuleValueDropped        = "value_dropped"
+	RuleNoNextStep          = "no_next_step"
+	RuleReadyToClose        = "ready_to_close"
+)
+
+// RuleNames lists every rule in the order a deal's findings are returned.
+func RuleNames() []string {
+	rs := rules()
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.name
+	}
+	return out
+}
+
 // Run analyses every open deal of the snapshot at instant now, judging
-// calendar days in the workspace's time zone, and returns the findings.
+// calendar days in the workspace's time zone, and returns the findings
+// ordered by deal id, then by rule in RuleNames order.
 func Run(snap domain.WorkspaceSnapshot, now time.Time) []domain.Finding {
+	e := newEnv(snap, now)
+	rs := rules()
+	open := make([]*domain.DealSnapshot, 0, len(snap.Deals))
+	for i := range snap.Deals {
+		if snap.Deals[i].Deal.Status == domain.DealOpen { // won and lost deals are never analysed
+			open = append(open, &snap.Deals[i])
+		}
+	}
+	slices.SortStableFunc(open, func(a, b *domain.DealSnapshot) int { return strings.Compare(a.Deal.ID, b.Deal.ID) })
 	var out []domain.Finding
-	for _, d := range snap.Deals {
-		if d.Deal.Status != domain.DealOpen {
-			continue // won and lost deals are never analysed
+	for _, ds := range open {
+		f := e.facts(ds)
+		for _, r := range rs {
+			res := r.eval(e, &f)
+			if res == nil {
+				continue
+			}
+			out = append(out, e.finding(r, &f, res))
 		}
 	}
 	return out
+}
+
+// env is what a run knows about the whole workspace.
+type env struct {
+	now      time.Time
+	loc      *time.Location
+	today    domain.Date
+	currency string
+	stages   map[string]domain.Stage
+	norms    map[string]stageNorm
+	// highValueMin is max(10,000 major units, the 80th percentile of open
+	// deal values), in minor units.
+	highValueMin int64
+}
+
+func newEnv(snap domain.WorkspaceSnapshot, now time.Time) *env {
+	loc := snap.Workspace.Location()
+	e := &env{
+		now:      now,
+		loc:      loc,
+		today:    domain.DateOf(now.In(loc)),
+		currency: snap.Workspace.Currency,
+		stages:   make(map[string]domain.Stage, len(snap.Stages)),
+	}
+	for _, s := range snap.Stages {
+		e.stages[s.Key] = s
+	}
+	e.norms = learnNorms(snap.Stages, snap.WonHistories)
+	e.highValueMin = highValueThreshold(snap.Deals, snap.Workspace.Currency)
+	return e
+}
+
+// money converts minor units of the workspace currency to major units for
+// evidence; thresholds are compared in minor units, never through floats.
+func (e *env) money(minor int64) float64 { return domain.MajorUnits(minor, e.currency) }
+
+// facts are the inputs of design §4 for one deal, measured once.
+type facts struct {
+	ds    *domain.DealSnapshot
+	deal  *domain.Deal
+	stage domain.Stage
+	// hasStage is false when the deal's stage is not among the workspace's
+	// stages; rules that need stage settings are skipped then.
+	hasStage bool
+
+	idleDays int
+	// engaged is whether there ever was a completed email, call or meeting;
+	// engagementDays counts whole days since the last one.
+	engaged        bool
+	engagementDays int
+	daysInStage    int
+
+	prob        int
+	hasProb     bool
+	probDefault bool // prob is the stage default
+
+	closeDate   domain.Date
+	hasClose    bool
+	daysToClose int
+
+	nextStep bool
+
+	value     int64
+	hasValue  bool
+	highValue bool
+}
+
+func (e *env) facts(ds *domain.DealSnapshot) facts {
+	d := &ds.Deal
+	f := facts{ds: ds, deal: d}
+	f.stage, f.hasStage = e.stages[d.Stage]
+
+	idleFrom := d.CreatedAt
+	if ds.LastEngagementAt != nil {
+		idleFrom = *ds.LastEngagementAt
+		f.engaged = true
+		f.engagementDays = wholeDays(e.now.Sub(idleFrom))
+	}
+	f.idleDays = wholeDays(e.now.Sub(idleFrom))
+	f.daysInStage = wholeDays(e.now.Sub(d.StageEnteredAt))
+
+	switch {
+	case d.Probability != nil:
+		f.prob, f.hasProb = *d.Probability, true
+	case f.hasStage:
+		f.prob, f.hasProb, f.probDefault = f.stage.DefaultProbability, true, true
+	}
+	if d.CloseDate != nil {
+		f.closeDate, f.hasClose = *d.CloseDate, true
+		f.daysToClose = d.CloseDate.DaysSince(e.today)
+	}
+	if ds.LatestOpenScheduledAt != nil {
+		f.nextStep = !domain.DateOf(ds.LatestOpenScheduledAt.In(e.loc)).Before(e.today)
+	}
+	if d.Value != nil {
+		f.value, f.hasValue = *d.Value, true
+		f.highValue = f.value >= e.highValueMin
+	}
+	return f
+}
+
+// wholeDays is an elapsed measure: floor(hours/24), never negative (a
+// timestamp in the future counts as now).
+func wholeDays(d time.Duration) int {
+	if d < 0 {
+		return 0
+	}
+	return int(d / (24 * time.Hour))
 }

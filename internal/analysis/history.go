@@ -1,0 +1,88 @@
+package analysis
+
+import "github.com/vectoros/vectoros/internal/domain"
+
+// The change-log facts below read a deal's events oldest first, the order
+// the store loads them in.
+
+// closeDateSlips counts the close-date changes that moved the date later
+// while the deal was open, and the days they added up to. Whether the deal
+// was open is replayed from the created event's status, stage changes
+// (through the stages' kinds) and reopenings; a change that clears or sets
+// a missing date is not a slip.
+func closeDateSlips(e *env, ds *domain.DealSnapshot) (n, total int) {
+	changes := 0
+	for i := range ds.Events {
+		if ds.Events[i].Kind == domain.EventCloseDateChanged {
+			changes++
+		}
+	}
+	if changes < slipMin {
+		return 0, 0 // cheap exit: most deals never reach the threshold
+	}
+	open := true
+	for _, ev := range ds.Events {
+		switch ev.Kind {
+		case domain.EventCreated:
+			if c := parseCreated(ev); c.ok && c.status != "" {
+				open = c.status == domain.DealOpen
+			}
+		case domain.EventStageChanged:
+			if ev.NewValue != nil {
+				if s, ok := e.stages[*ev.NewValue]; ok {
+					open = s.Kind == domain.StageOpen
+				}
+			}
+		case domain.EventReopened:
+			open = true
+		case domain.EventCloseDateChanged:
+			if !open || ev.OldValue == nil || ev.NewValue == nil {
+				continue
+			}
+			from, err1 := domain.ParseDate(*ev.OldValue)
+			to, err2 := domain.ParseDate(*ev.NewValue)
+			if err1 != nil || err2 != nil || !from.Before(to) {
+				continue
+			}
+			n++
+			total += to.DaysSince(from)
+		}
+	}
+	return n, total
+}
+
+// valueAtStageEntry is the value after the last value change at or before
+// the deal entered its current stage, else the created value. It is
+// unknown when neither exists or the value was missing then.
+func valueAtStageEntry(ds *domain.DealSnapshot) (int64, bool) {
+	entered := ds.Deal.StageEnteredAt
+	var atEntry, initial *int64
+	var changed, hasCreated bool
+	for _, ev := range ds.Events {
+		switch ev.Kind {
+		case domain.EventCreated:
+			c := parseCreated(ev)
+			initial, hasCreated = c.value, c.ok
+		case domain.EventValueChanged:
+			if ev.At.After(entered) {
+				continue
+			}
+			changed, atEntry = true, nil
+			if ev.NewValue != nil {
+				if v, ok := parseMinor(*ev.NewValue); ok {
+					atEntry = &v
+				}
+			}
+		}
+	}
+	if !changed {
+		if !hasCreated {
+			return 0, false
+		}
+		atEntry = initial
+	}
+	if atEntry == nil {
+		return 0, false
+	}
+	return *atEntry, true
+}
