@@ -46,5 +46,6 @@ func newRootCmd(env Env) *cobra.Command {
 			},
 		},
 	)
+	root.AddCommand(newBackupCmd(env), newRestoreCmd(env))
 	return root
 }
