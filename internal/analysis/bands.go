@@ -89,7 +89,7 @@ func (e *env) finding(r rule, f *facts, res *result) domain.Finding {
 	ev := res.evidence
 	if r.raise && f.highValue {
 		p = domain.PriorityFromRank(p.Rank() + 1)
-		ev = append(ev, e.highValueEvidence(f)...)
+		ev = withEvidence(ev, e.highValueEvidence(f)...)
 	}
 	sev := bandSeverity(p)
 	if res.ratio != nil {
@@ -105,6 +105,16 @@ func (e *env) finding(r rule, f *facts, res *result) domain.Finding {
 		Evidence:   ev,
 		Actions:    res.actions(p),
 	}
+}
+
+// withEvidence appends the evidence whose names are not there yet.
+func withEvidence(ev []domain.Evidence, more ...domain.Evidence) []domain.Evidence {
+	for _, m := range more {
+		if !slices.ContainsFunc(ev, func(e domain.Evidence) bool { return e.Name == m.Name }) {
+			ev = append(ev, m)
+		}
+	}
+	return ev
 }
 
 func (e *env) highValueEvidence(f *facts) []domain.Evidence {

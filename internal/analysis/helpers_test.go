@@ -245,7 +245,12 @@ func checkShape(t *testing.T, f domain.Finding) {
 	if len(f.Evidence) == 0 {
 		t.Errorf("%s has no evidence", f.Rule)
 	}
+	seen := map[string]bool{}
 	for _, e := range f.Evidence {
+		if seen[e.Name] {
+			t.Errorf("%s: evidence %s appears twice", f.Rule, e.Name)
+		}
+		seen[e.Name] = true
 		switch e.Unit {
 		case "days", "percent", "count":
 			if e.Value != float64(int64(e.Value)) {
