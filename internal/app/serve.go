@@ -14,6 +14,7 @@ import (
 
 	"github.com/vectoros/vectoros/internal/config"
 	"github.com/vectoros/vectoros/internal/http/server"
+	"github.com/vectoros/vectoros/internal/password"
 	"github.com/vectoros/vectoros/internal/store"
 )
 
@@ -59,7 +60,11 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 			return err
 		}
 	}
-	srv := server.New(server.Deps{Store: s, Logger: log, Version: Version()})
+	srv := server.New(server.Deps{Store: s, Logger: log, Version: Version(), Now: env.Now,
+		Hasher: password.NewHasher(password.Default, 2), Production: cfg.IsProduction(), PublicURL: cfg.PublicURL,
+		CORSOrigins: cfg.CORSOrigins, TrustProxyHeaders: cfg.TrustProxyHeaders,
+		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow})
+	defer srv.Close()
 	return listenAndServe(ctx, cfg, env, log, s, srv.Handler())
 }
 
