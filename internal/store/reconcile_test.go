@@ -111,7 +111,7 @@ func TestApplyReconcile(t *testing.T) {
 		n, err := s.ApplyNarrations(ctx, w.ID, []store.Narration{
 			{Fingerprint: high.Fingerprint(), Priority: domain.PriorityMedium, Title: "old priority", NarrationKey: "k0"},
 			{Fingerprint: high.Fingerprint(), Priority: domain.PriorityHigh, Title: "Worded", Description: "By a model",
-				Actions: []domain.Action{{Kind: domain.ActionContactBuyer, Title: "Ring Globex", DueInDays: 1}},
+				Actions:  []domain.Action{{Kind: domain.ActionContactBuyer, Title: "Ring Globex", DueInDays: 1}},
 				Narrator: "model-x", NarrationKey: "k1", TokensIn: 100, TokensOut: 40, CostUSD: 0.01},
 		})
 		if err != nil || n != 1 {
