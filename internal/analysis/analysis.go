@@ -52,7 +52,9 @@ func Run(snap domain.WorkspaceSnapshot, now time.Time) []domain.Finding {
 		}
 	}
 	slices.SortStableFunc(open, func(a, b *domain.DealSnapshot) int { return strings.Compare(a.Deal.ID, b.Deal.ID) })
-	var out []domain.Finding
+	// About three findings per deal in a real pipeline; growing the slice
+	// from nil cost more than the rules themselves.
+	out := make([]domain.Finding, 0, 3*len(open))
 	for _, ds := range open {
 		f := e.facts(ds)
 		for _, r := range rs {
@@ -129,6 +131,10 @@ type facts struct {
 	value     int64
 	hasValue  bool
 	highValue bool
+
+	// The created event's values, parsed on first use.
+	createdRead bool
+	created     created
 }
 
 func (e *env) facts(ds *domain.DealSnapshot) facts {

@@ -10,7 +10,8 @@ import "github.com/vectoros/vectoros/internal/domain"
 // was open is replayed from the created event's status, stage changes
 // (through the stages' kinds) and reopenings; a change that clears or sets
 // a missing date is not a slip.
-func closeDateSlips(e *env, ds *domain.DealSnapshot) (n, total int) {
+func closeDateSlips(e *env, f *facts) (n, total int) {
+	ds := f.ds
 	changes := 0
 	for i := range ds.Events {
 		if ds.Events[i].Kind == domain.EventCloseDateChanged {
@@ -24,7 +25,7 @@ func closeDateSlips(e *env, ds *domain.DealSnapshot) (n, total int) {
 	for _, ev := range ds.Events {
 		switch ev.Kind {
 		case domain.EventCreated:
-			if c := parseCreated(ev); c.ok && c.status != "" {
+			if c := f.createdValues(); c.ok && c.status != "" {
 				open = c.status == domain.DealOpen
 			}
 		case domain.EventStageChanged:
@@ -54,35 +55,41 @@ func closeDateSlips(e *env, ds *domain.DealSnapshot) (n, total int) {
 // valueAtStageEntry is the value after the last value change at or before
 // the deal entered its current stage, else the created value. It is
 // unknown when neither exists or the value was missing then.
-func valueAtStageEntry(ds *domain.DealSnapshot) (int64, bool) {
-	entered := ds.Deal.StageEnteredAt
-	var atEntry, initial *int64
-	var changed, hasCreated bool
-	for _, ev := range ds.Events {
-		switch ev.Kind {
-		case domain.EventCreated:
-			c := parseCreated(ev)
-			initial, hasCreated = c.value, c.ok
-		case domain.EventValueChanged:
-			if ev.At.After(entered) {
-				continue
-			}
-			changed, atEntry = true, nil
-			if ev.NewValue != nil {
-				if v, ok := parseMinor(*ev.NewValue); ok {
-					atEntry = &v
-				}
+func valueAtStageEntry(f *facts) (int64, bool) {
+	entered := f.deal.StageEnteredAt
+	var atEntry *int64
+	var changed bool
+	for _, ev := range f.ds.Events {
+		if ev.Kind != domain.EventValueChanged || ev.At.After(entered) {
+			continue
+		}
+		changed, atEntry = true, nil
+		if ev.NewValue != nil {
+			if v, ok := parseMinor(*ev.NewValue); ok {
+				atEntry = &v
 			}
 		}
 	}
 	if !changed {
-		if !hasCreated {
-			return 0, false
-		}
-		atEntry = initial
+		atEntry = f.createdValues().value
 	}
 	if atEntry == nil {
 		return 0, false
 	}
 	return *atEntry, true
+}
+
+// createdValues parses the deal's created event once per run; a deal
+// without one yields the zero value.
+func (f *facts) createdValues() created {
+	if !f.createdRead {
+		f.createdRead = true
+		for _, ev := range f.ds.Events {
+			if ev.Kind == domain.EventCreated {
+				f.created = parseCreated(ev)
+				break
+			}
+		}
+	}
+	return f.created
 }

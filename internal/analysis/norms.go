@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vectoros/vectoros/internal/domain"
@@ -104,20 +103,24 @@ func parseCreated(e domain.DealEvent) created {
 		return c
 	}
 	var raw struct {
-		Stage          string          `json:"stage"`
-		Status         string          `json:"status"`
-		Value          json.RawMessage `json:"value"`
-		StageEnteredAt string          `json:"stage_entered_at"`
+		Stage  string `json:"stage"`
+		Status string `json:"status"`
+		// The store writes minor units as a string; json.Number takes
+		// a string or a bare number.
+		Value          json.Number `json:"value"`
+		StageEnteredAt string      `json:"stage_entered_at"`
 	}
 	if err := json.Unmarshal([]byte(*e.NewValue), &raw); err != nil {
 		return c
 	}
 	c.ok, c.stage, c.status = true, raw.Stage, domain.DealStatus(raw.Status)
-	if v, ok := parseMinor(strings.Trim(string(raw.Value), `"`)); ok {
+	if v, ok := parseMinor(raw.Value.String()); ok {
 		c.value = &v
 	}
-	if t, err := time.Parse(time.RFC3339Nano, raw.StageEnteredAt); err == nil {
-		c.stageEnteredAt = &t
+	if raw.StageEnteredAt != "" {
+		if t, err := time.Parse(time.RFC3339Nano, raw.StageEnteredAt); err == nil {
+			c.stageEnteredAt = &t
+		}
 	}
 	return c
 }

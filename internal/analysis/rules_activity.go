@@ -61,6 +61,10 @@ func evalStuck(e *env, f *facts) *result {
 	}
 	ev = append(ev, ratioEv("stage_ratio", r))
 	stage, inStage, norm := f.stage.Name, f.daysInStage, n.days
+	dateAction := "Recheck the close date"
+	if !f.hasClose {
+		dateAction = "Set a close date the buyer agrees to"
+	}
 	return &result{
 		priority: r.band(), confidence: conf, ratio: &r, evidence: ev,
 		actions: func(p domain.Priority) []domain.Action {
@@ -70,7 +74,7 @@ func evalStuck(e *env, f *facts) *result {
 			}
 			if p.Rank() >= domain.PriorityHigh.Rank() {
 				a = append(a, domain.Action{Kind: domain.ActionUpdateCloseDate,
-					Title: fmt.Sprintf("Recheck the close date: %s in %s against a usual %s", plural(inStage, "day"), stage, plural(norm, "day")), DueInDays: 5})
+					Title: fmt.Sprintf("%s: %s in %s against a usual %s", dateAction, plural(inStage, "day"), stage, plural(norm, "day")), DueInDays: 5})
 			}
 			if p == domain.PriorityCritical {
 				a = append(a, domain.Action{Kind: domain.ActionEscalate,

@@ -76,7 +76,7 @@ func evalOverdue(e *env, f *facts) *result {
 // evalCloseDateSlipped: the close date moved later at least twice while the
 // deal was open; high at three times.
 func evalCloseDateSlipped(e *env, f *facts) *result {
-	n, total := closeDateSlips(e, f.ds)
+	n, total := closeDateSlips(e, f)
 	if n < slipMin {
 		return nil
 	}
@@ -125,7 +125,7 @@ func evalReadyToClose(e *env, f *facts) *result {
 			return []domain.Action{
 				{Kind: domain.ActionCloseDeal, Title: fmt.Sprintf("Ask for the signature: the buyer is engaged and the deal is due to close %s", inDays(dtc)), DueInDays: due(p, 1, 1, 2)},
 				{Kind: domain.ActionContactBuyer, Title: "Confirm the paperwork, the approvals still needed and exactly who signs", DueInDays: due(p, 1, 1, 2)},
-				{Kind: domain.ActionScheduleActivity, Title: fmt.Sprintf("Book the signing call before %s", date), DueInDays: due(p, 2, 2, 3)},
+				{Kind: domain.ActionScheduleActivity, Title: fmt.Sprintf("Book the signing call for no later than %s", date), DueInDays: due(p, 2, 2, 3)},
 			}
 		},
 	}

@@ -17,7 +17,7 @@ func evalValueDropped(e *env, f *facts) *result {
 	if !f.hasValue {
 		return nil
 	}
-	entry, ok := valueAtStageEntry(f.ds)
+	entry, ok := valueAtStageEntry(f)
 	if !ok || entry <= 0 {
 		return nil
 	}
