@@ -87,6 +87,10 @@ func bandSeverity(p domain.Priority) float64 {
 func (e *env) finding(r rule, f *facts, res *result) domain.Finding {
 	p := res.priority
 	ev := res.evidence
+	if f.probDefault && slices.ContainsFunc(ev, func(e domain.Evidence) bool { return e.Name == "probability" }) {
+		// Say so when nobody set a probability and the stage's applies.
+		ev = withEvidence(ev, percent("stage_default_probability", f.prob))
+	}
 	if r.raise && f.highValue {
 		p = domain.PriorityFromRank(p.Rank() + 1)
 		ev = withEvidence(ev, e.highValueEvidence(f)...)

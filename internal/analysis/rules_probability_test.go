@@ -124,3 +124,17 @@ func TestHighValueUsesMajorUnitsOfTheCurrency(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultProbabilityIsNamedInEvidence(t *testing.T) {
+	// A lead without a probability carries the stage default of 10%.
+	f := check(t, workspace("UTC", deal("d", "lead", closeIn(3))), RuleCloseDateRisk, want{high, .75, .8})
+	if evidence(t, f, "probability") != 10 || evidence(t, f, "stage_default_probability") != 10 {
+		t.Errorf("evidence %+v", f.Evidence)
+	}
+	f = check(t, workspace("UTC", deal("d", "lead", closeIn(3), prob(10))), RuleCloseDateRisk, want{high, .75, .8})
+	for _, e := range f.Evidence {
+		if e.Name == "stage_default_probability" {
+			t.Errorf("a set probability was reported as the stage default: %+v", f.Evidence)
+		}
+	}
+}
