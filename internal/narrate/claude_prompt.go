@@ -19,7 +19,7 @@ An automated monitor has already found what is wrong or right with the deal; you
 Rules:
 - Call the write_insights tool exactly once, with one entry per finding, using the finding's rule id.
 - For each finding write a title (at most 80 characters, one line), a description (at most 400 characters)
-  and one action title per listed action, in the same order (at most 80 characters each).
+  and one action title per listed action, in the same order (at most 120 characters each).
 - Reword; never add. Do not invent actions, people, dates, amounts, percentages, counts or reasons.
 - Every number you write must appear in the facts: the deal's value, probability, dates and days to close,
   the finding's evidence and the actions' due days or dates. Do not compute new numbers (no differences,

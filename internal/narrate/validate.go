@@ -15,7 +15,9 @@ import (
 const (
 	MaxTitleLen       = 80
 	MaxDescriptionLen = 400
-	MaxActionTitleLen = 80
+	// MaxActionTitleLen bounds a reworded action title; a rule's own title
+	// may be longer, and then its length is the bound.
+	MaxActionTitleLen = 120
 )
 
 // toolOutput is the input the model must give the narration tool.
@@ -119,7 +121,8 @@ func checkInsight(in toolInsight, f domain.Finding, facts factSet, names []strin
 	}
 	for i, a := range in.ActionTitles {
 		a = strings.TrimSpace(a)
-		if err := checkText(fmt.Sprintf("action title %d", i+1), a, MaxActionTitleLen, facts, names); err != nil {
+		limit := max(MaxActionTitleLen, utf8.RuneCountInString(f.Actions[i].Title))
+		if err := checkText(fmt.Sprintf("action title %d", i+1), a, limit, facts, names); err != nil {
 			return Text{}, err
 		}
 		t.ActionTitles = append(t.ActionTitles, a)

@@ -226,6 +226,7 @@ type factSet struct {
 	any      []float64 // every fact, for numbers written without a unit
 	years    []int
 	dates    []partialDate
+	verbatim map[string]bool // numbers as a trusted text writes them
 }
 
 func (f *factSet) add(k numKind, v float64) {
@@ -254,6 +255,10 @@ func (f *factSet) addDate(d domain.Date) {
 // the same finding, which is computed from the facts).
 func (f *factSet) addText(s string) {
 	for _, t := range extractNumbers(s) {
+		if f.verbatim == nil {
+			f.verbatim = map[string]bool{}
+		}
+		f.verbatim[strings.ToLower(t.text)] = true
 		if t.kind == kindDate {
 			f.dates = append(f.dates, t.date)
 			if t.alt != nil {
@@ -364,6 +369,9 @@ func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 // compared at the precision it was written with, so "$1.2M" admits a value
 // of 1,234,567 and "50k" admits 50,000 but not 55,000.
 func (f factSet) admits(t numToken) bool {
+	if f.verbatim[strings.ToLower(t.text)] {
+		return true // written exactly as a trusted text writes it
+	}
 	switch t.kind {
 	case kindDate:
 		return f.admitsDate(t.date) || (t.alt != nil && f.admitsDate(*t.alt))
