@@ -91,6 +91,10 @@ func evalNoNextStep(e *env, f *facts) *result {
 		return nil
 	}
 	ev := []domain.Evidence{count("next_steps", 0), count("open_activities", f.ds.OpenActivities)}
+	if t := f.ds.LatestOpenScheduledAt; t != nil {
+		// The latest planned step is in the past and was never done.
+		ev = append(ev, days("days_since_last_planned_step", e.today.DaysSince(domain.DateOf(t.In(e.loc)))))
+	}
 	stage := f.stage.Name
 	return &result{
 		priority: domain.PriorityMedium, confidence: .85, evidence: ev,

@@ -104,3 +104,18 @@ func TestNoNextStep(t *testing.T) {
 		})
 	}
 }
+
+func TestNoNextStepEvidence(t *testing.T) {
+	// Planned three calendar days ago (late evening), never done.
+	planned := time.Date(2026, 3, 7, 23, 0, 0, 0, time.UTC)
+	f := check(t, workspace("UTC", deal("d", "proposal", nextAt(planned))), RuleNoNextStep, want{medium, .5, .85})
+	if evidence(t, f, "days_since_last_planned_step") != 3 || evidence(t, f, "open_activities") != 1 {
+		t.Errorf("evidence %+v", f.Evidence)
+	}
+	f = check(t, workspace("UTC", deal("d", "proposal")), RuleNoNextStep, want{medium, .5, .85})
+	for _, e := range f.Evidence {
+		if e.Name == "days_since_last_planned_step" {
+			t.Errorf("nothing was ever planned, yet %+v", f.Evidence)
+		}
+	}
+}
