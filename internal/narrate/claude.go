@@ -37,8 +37,12 @@ type ClaudeConfig struct {
 	MaxRetryAfter    time.Duration // longest retry-after honoured; longer gives up; default 30s
 	BreakerThreshold int           // consecutive failures that open the circuit; default 5
 	BreakerCooldown  time.Duration // how long it stays open before one probe; default 30s
-	SpendRefresh     time.Duration // how often the database spend is re-read; default 15s
+	SpendRefresh     time.Duration // how often the database spend is re-read; default DefaultSpendRefresh
 }
+
+// DefaultSpendRefresh is how long a reading of today's spend from the
+// database is trusted: other replicas' spend shows up within it.
+const DefaultSpendRefresh = 15 * time.Second
 
 // Claude words findings with Anthropic's Messages API: one request per deal,
 // strict JSON through a single tool, every text validated against the facts.
@@ -98,7 +102,7 @@ func NewClaude(cfg ClaudeConfig) (*Claude, error) {
 	def(&cfg.RetryMax, 8*time.Second)
 	def(&cfg.MaxRetryAfter, 30*time.Second)
 	def(&cfg.BreakerCooldown, 30*time.Second)
-	def(&cfg.SpendRefresh, 15*time.Second)
+	def(&cfg.SpendRefresh, DefaultSpendRefresh)
 	if cfg.MaxConcurrency <= 0 {
 		cfg.MaxConcurrency = 4
 	}
