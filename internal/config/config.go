@@ -88,7 +88,7 @@ func LoadLenient(getenv func(string) string) (Config, Problems) {
 		MetricsToken:      get("METRICS_TOKEN"),
 		LogLevel:          strings.ToLower(or(get("LOG_LEVEL"), "info")),
 	}
-	c.Port = intVar(get, "PORT", 8080, 1, 65535, &p)
+	c.Port = intVar(get, "PORT", 8080, 0, 65535, &p) // 0: any free port (tests)
 	c.RateLimitMax = intVar(get, "RATE_LIMIT_MAX", 100, 0, 1_000_000, &p)
 	c.LLMMaxConcurrency = intVar(get, "LLM_MAX_CONCURRENCY", 4, 1, 64, &p)
 	c.RateLimitWindow = durVar(get, "RATE_LIMIT_WINDOW", 15*time.Minute, time.Second, &p)
