@@ -89,8 +89,15 @@ func NewClaude(cfg ClaudeConfig) (*Claude, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.MaxConcurrency <= 0 {
+		cfg.MaxConcurrency = 4
+	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
+		// Keep a connection per request slot alive between deals (the
+		// default keeps 2 per host, so a cycle would keep reconnecting).
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = cfg.MaxConcurrency
+		cfg.HTTPClient = &http.Client{Transport: tr}
 	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
@@ -103,9 +110,6 @@ func NewClaude(cfg ClaudeConfig) (*Claude, error) {
 	def(&cfg.MaxRetryAfter, 30*time.Second)
 	def(&cfg.BreakerCooldown, 30*time.Second)
 	def(&cfg.SpendRefresh, DefaultSpendRefresh)
-	if cfg.MaxConcurrency <= 0 {
-		cfg.MaxConcurrency = 4
-	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 3
 	}
