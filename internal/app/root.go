@@ -46,6 +46,7 @@ func newRootCmd(env Env) *cobra.Command {
 			},
 		},
 	)
-	root.AddCommand(newBackupCmd(env), newRestoreCmd(env))
+	root.AddCommand(newBackupCmd(env), newRestoreCmd(env), newPreflightCmd(env))
+	root.AddCommand(newHealthcheckCmd(env))
 	return root
 }
