@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vectoros/vectoros/internal/config"
+	"github.com/vectoros/vectoros/internal/http/api"
 	"github.com/vectoros/vectoros/internal/http/server"
 	"github.com/vectoros/vectoros/internal/password"
 	"github.com/vectoros/vectoros/internal/store"
@@ -65,6 +66,7 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 		CORSOrigins: cfg.CORSOrigins, TrustProxyHeaders: cfg.TrustProxyHeaders,
 		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow})
 	defer srv.Close()
+	api.Register(srv, api.Deps{Store: s, Now: env.Now, PublicURL: cfg.PublicURL})
 	return listenAndServe(ctx, cfg, env, log, s, srv.Handler())
 }
 

@@ -28,6 +28,7 @@ type Pipeline struct {
 	// probability (a deal without one uses its stage's default), and the
 	// average value of those that have one.
 	OpenCount       int
+	Valued          int // open deals with a value
 	OpenValue       int64
 	WeightedValue   int64
 	AverageDealSize int64
@@ -98,6 +99,7 @@ func (s *Store) Pipeline(ctx context.Context, workspaceID string) (Pipeline, err
 		return Pipeline{}, fmt.Errorf("store: pipeline: %w", err)
 	}
 	p.WeightedValue = (weightedCents + 50) / 100
+	p.Valued = valued
 	if valued > 0 {
 		p.AverageDealSize = (p.OpenValue + int64(valued)/2) / int64(valued)
 	}
