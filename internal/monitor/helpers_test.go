@@ -41,7 +41,7 @@ func addDeal(t testing.TB, s *store.Store, workspaceID string, n store.NewDeal) 
 }
 
 func money(major int64) *int64 { v := major * 100; return &v }
-func pct(v int) *int            { return &v }
+func pct(v int) *int           { return &v }
 
 // insightRows renders every insight of the workspace, all columns, so two
 // renderings are equal exactly when no row was written in between.

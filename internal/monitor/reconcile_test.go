@@ -10,7 +10,9 @@ import (
 
 func TestReconcileRules(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	ev := func(idle float64) []domain.Evidence { return []domain.Evidence{{Name: "idle_days", Value: idle, Unit: "days"}} }
+	ev := func(idle float64) []domain.Evidence {
+		return []domain.Evidence{{Name: "idle_days", Value: idle, Unit: "days"}}
+	}
 	finding := func(p domain.Priority, idle float64) domain.Finding {
 		return domain.Finding{Rule: "stale", DealID: "d1", Type: domain.InsightRisk, Priority: p, Evidence: ev(idle)}
 	}
