@@ -125,7 +125,7 @@ func isVar(name string) bool {
 
 func TestStringMasksSecrets(t *testing.T) {
 	secrets := map[string]string{
-		"DATABASE_URL": "postgres://vectoros:pg-pass-9f8e7d@db.acme.test/vectoros?sslmode=require&password=qp-pass-1a2b",
+		"DATABASE_URL":        "postgres://vectoros:pg-pass-9f8e7d@db.acme.test/vectoros?sslmode=require&password=qp-pass-1a2b",
 		"DATABASE_DIRECT_URL": "postgres://vectoros:direct-pass-3c4d@direct.acme.test/vectoros",
 		"ANTHROPIC_API_KEY":   "sk-ant-api03-SECRETPART-xyz", "SENTRY_DSN": "https://dsnkey0123456789@o1.ingest.sentry.io/2",
 		"METRICS_TOKEN": "metrics-token-SECRET",
