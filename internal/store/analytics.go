@@ -126,14 +126,18 @@ func (s *Store) Analytics(ctx context.Context, workspaceID string, days int) (An
 		{"insights", `SELECT ` + s.utcDay("created_at") + ` AS day, COUNT(*),
 				COALESCE(SUM(CASE WHEN priority_rank = 3 THEN 1 ELSE 0 END), 0)
 			FROM insights WHERE workspace_id = $1 AND created_at >= $2 GROUP BY day`,
-			func(rows *sql.Rows, day *string, d *DayFigures) error { return rows.Scan(day, &d.Insights, &d.CriticalInsights) }},
+			func(rows *sql.Rows, day *string, d *DayFigures) error {
+				return rows.Scan(day, &d.Insights, &d.CriticalInsights)
+			}},
 		{"feedback", `SELECT ` + s.utcDay("at") + ` AS day,
 				COALESCE(SUM(CASE WHEN action = 'viewed' THEN 1 ELSE 0 END), 0),
 				COALESCE(SUM(CASE WHEN action = 'actioned' THEN 1 ELSE 0 END), 0),
 				COALESCE(SUM(CASE WHEN action = 'dismissed' THEN 1 ELSE 0 END), 0),
 				COALESCE(SUM(CASE WHEN action = 'snoozed' THEN 1 ELSE 0 END), 0)
 			FROM insight_feedback WHERE workspace_id = $1 AND at >= $2 GROUP BY day`,
-			func(rows *sql.Rows, day *string, d *DayFigures) error { return rows.Scan(day, &d.Views, &d.Actions, &d.Dismissed, &d.Snoozed) }},
+			func(rows *sql.Rows, day *string, d *DayFigures) error {
+				return rows.Scan(day, &d.Views, &d.Actions, &d.Dismissed, &d.Snoozed)
+			}},
 		{"sign-ups", `SELECT ` + s.utcDay("u.created_at") + ` AS day, COUNT(*)
 			FROM users u JOIN workspace_members m ON m.user_id = u.id
 			WHERE m.workspace_id = $1 AND u.created_at >= $2 GROUP BY day`,

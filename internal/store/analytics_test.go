@@ -140,8 +140,8 @@ func TestAnalyticsPerUTCDay(t *testing.T) {
 		}
 		type figs struct {
 			runs, ok, failed, calls, insights, critical, views, actions, dismissed, snoozed, signups, deals int
-			cost                                                                                          float64
-			secs                                                                                          float64
+			cost                                                                                            float64
+			secs                                                                                            float64
 		}
 		pick := func(d store.DayFigures) figs {
 			return figs{d.Runs, d.RunsSucceeded, d.RunsFailed, d.LLMCalls, d.Insights, d.CriticalInsights, d.Views, d.Actions,
