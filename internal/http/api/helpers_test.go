@@ -3,6 +3,8 @@ package api_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -138,4 +140,9 @@ func (e *env) count(table string) int {
 		e.t.Fatal(err)
 	}
 	return n
+}
+
+func copyBody(w io.Writer, resp *http.Response) (int64, error) {
+	defer resp.Body.Close()
+	return io.Copy(w, resp.Body)
 }
