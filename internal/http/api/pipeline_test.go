@@ -22,8 +22,8 @@ func TestPipeline(t *testing.T) {
 			ok(t, err)
 			return d
 		}
-		mk("a", "1000.50", "lead", nil)          // 10%
-		mk("b", "2000", "proposal", p(40))      // 40%
+		mk("a", "1000.50", "lead", nil)        // 10%
+		mk("b", "2000", "proposal", p(40))     // 40%
 		mk("c", "50000", "negotiation", p(20)) // 20%
 		lost := mk("d", "300", "qualified", nil)
 		_, err = c.UpdateDeal(ctx, w.ID, lost.ID, client.DealPatch{Stage: client.Set("lost")})
