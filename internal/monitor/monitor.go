@@ -7,6 +7,7 @@ package monitor
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -108,7 +109,14 @@ func permanent(err error) bool {
 // final outcome is written with FinishRun, and the cycle it completes (if
 // any) is announced. The returned run carries the figures; the error is
 // nil for a succeeded or skipped run.
-func (m *Monitor) Execute(ctx context.Context, runID string, lastAttempt bool, progress func(deals int)) (run domain.MonitorRun, retry bool, err error) {
+func (m *Monitor) Execute(ctx context.Context, runID string, lastAttempt bool, progress func(deals int)) (domain.MonitorRun, bool, error) {
+	return m.execute(ctx, runID, lastAttempt, progress, nil)
+}
+
+// execute is Execute with a hook that runs in the transaction recording the
+// final outcome (the queue completes the run's job there).
+func (m *Monitor) execute(ctx context.Context, runID string, lastAttempt bool, progress func(deals int),
+	within func(ctx context.Context, tx *sql.Tx) error) (run domain.MonitorRun, retry bool, err error) {
 	run, err = m.store.StartRun(ctx, runID)
 	if err != nil {
 		return run, false, err
@@ -138,7 +146,17 @@ func (m *Monitor) Execute(ctx context.Context, runID string, lastAttempt bool, p
 	// The job's context may be what ended the run; the outcome must still be written.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	sum, ferr := m.store.FinishRun(fctx, fig)
+	var sum *store.CycleSummary
+	ferr := m.store.InMonitorTx(fctx, func(mt *store.MonitorTx) error {
+		var err error
+		if sum, err = mt.FinishRun(fctx, fig); err != nil {
+			return err
+		}
+		if within != nil {
+			return within(fctx, mt.Tx)
+		}
+		return nil
+	})
 	if ferr != nil {
 		return fig, false, errors.Join(werr, ferr)
 	}

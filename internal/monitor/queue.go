@@ -277,11 +277,21 @@ type workspaceWorker struct {
 // Timeout is the interval: a run never overlaps the next cycle's.
 func (w *workspaceWorker) Timeout(*river.Job[jobs.WorkspaceRun]) time.Duration { return w.q.interval }
 
+// Work runs the workspace run. A final outcome (succeeded, skipped or
+// failed) completes the job in the transaction that records it, so the
+// moment the run is over a new request queues a new run instead of joining
+// this one; the run, not the job, says whether it failed.
 func (w *workspaceWorker) Work(ctx context.Context, job *river.Job[jobs.WorkspaceRun]) error {
 	last := job.Attempt >= job.MaxAttempts
-	_, retry, err := w.q.monitor.Execute(ctx, job.Args.RunID, last, nil)
+	completed := false
+	complete := func(ctx context.Context, tx *sql.Tx) error {
+		_, err := river.JobCompleteTx[*riverdatabasesql.Driver](ctx, tx, job)
+		completed = err == nil
+		return err
+	}
+	_, retry, err := w.q.monitor.execute(ctx, job.Args.RunID, last, nil, complete)
 	switch {
-	case err == nil:
+	case err == nil, completed:
 		return nil
 	case domain.IsKind(err, domain.KindConflict):
 		return nil // the run is already over (a sweep, or a duplicate delivery)
@@ -289,10 +299,8 @@ func (w *workspaceWorker) Work(ctx context.Context, job *river.Job[jobs.Workspac
 		return river.JobCancel(err) // no run row: nothing to record it on
 	case retry:
 		return err
-	case last:
-		return err // River discards it: attempts are used up
 	}
-	return river.JobCancel(err) // final (a panic): retrying cannot help
+	return err // the outcome could not be recorded: a retry will
 }
 
 // minLevel drops records below a level.

@@ -212,47 +212,50 @@ func (s *Store) NoteRunAttempt(ctx context.Context, runID, msg string) error {
 	return nil
 }
 
+// FinishRun writes a run's final status and figures in a transaction of
+// its own; see MonitorTx.FinishRun.
+func (s *Store) FinishRun(ctx context.Context, r domain.MonitorRun) (*CycleSummary, error) {
+	var sum *CycleSummary
+	err := s.InMonitorTx(ctx, func(mt *MonitorTx) error {
+		var err error
+		sum, err = mt.FinishRun(ctx, r)
+		return err
+	})
+	return sum, err
+}
+
 // FinishRun writes a run's final status and figures. Only the first finish
 // counts: a second one (a retried job, a sweep) changes nothing and returns
 // nil. When this finish completes the run's cycle, the cycle's summary is
-// returned so the caller can announce it, once.
-func (s *Store) FinishRun(ctx context.Context, r domain.MonitorRun) (*CycleSummary, error) {
+// returned so the caller can announce it, once. The queue completes the
+// run's job in the same transaction, so no request can join a run that is
+// already over.
+func (mt *MonitorTx) FinishRun(ctx context.Context, r domain.MonitorRun) (*CycleSummary, error) {
 	if !IsFinalRunStatus(r.Status) {
 		return nil, fmt.Errorf("store: finish run: %q is not a final status", r.Status)
 	}
-	now := s.Now()
+	now := mt.s.Now()
 	if r.CompletedAt == nil {
 		r.CompletedAt = &now
 	}
-	var sum *CycleSummary
-	err := s.inTx(ctx, func(q runner) error {
-		var cycle sql.NullString
-		err := q.queryRow(ctx, `UPDATE monitor_runs SET status = $1, started_at = COALESCE(started_at, $2), completed_at = $3,
-			deals_analysed = $4, insights_created = $5, insights_updated = $6, insights_resolved = $7, critical_count = $8,
-			llm_calls = $9, tokens_in = $10, tokens_out = $11, cost_usd = $12, budget_exhausted = $13, error = $14
-			WHERE id = $15 AND status IN ('queued', 'running') RETURNING cycle_id`,
-			r.Status, tsp(r.StartedAt), ts(*r.CompletedAt), r.DealsAnalysed, r.InsightsCreated, r.InsightsUpdated,
-			r.InsightsResolved, r.CriticalCount, r.LLMCalls, r.TokensIn, r.TokensOut, r.CostUSD, r.BudgetExhausted,
-			truncate(r.Error, 1000), r.ID).Scan(&cycle)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return mapErr(err)
-		}
-		if !cycle.Valid {
-			return nil
-		}
-		if err := bumpCycle(ctx, q, cycle.String, r.Status); err != nil {
-			return err
-		}
-		sum, err = completeCycle(ctx, q, cycle.String, now)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: finish run: %w", err)
+	var cycle sql.NullString
+	err := mt.q.queryRow(ctx, `UPDATE monitor_runs SET status = $1, started_at = COALESCE(started_at, $2), completed_at = $3,
+		deals_analysed = $4, insights_created = $5, insights_updated = $6, insights_resolved = $7, critical_count = $8,
+		llm_calls = $9, tokens_in = $10, tokens_out = $11, cost_usd = $12, budget_exhausted = $13, error = $14
+		WHERE id = $15 AND status IN ('queued', 'running') RETURNING cycle_id`,
+		r.Status, tsp(r.StartedAt), ts(*r.CompletedAt), r.DealsAnalysed, r.InsightsCreated, r.InsightsUpdated,
+		r.InsightsResolved, r.CriticalCount, r.LLMCalls, r.TokensIn, r.TokensOut, r.CostUSD, r.BudgetExhausted,
+		truncate(r.Error, 1000), r.ID).Scan(&cycle)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !cycle.Valid) {
+		return nil, nil
 	}
-	return sum, nil
+	if err != nil {
+		return nil, fmt.Errorf("store: finish run: %w", mapErr(err))
+	}
+	if err := bumpCycle(ctx, mt.q, cycle.String, r.Status); err != nil {
+		return nil, err
+	}
+	return completeCycle(ctx, mt.q, cycle.String, now)
 }
 
 // SweepAbandonedRuns fails runs still queued or running that were queued
