@@ -49,5 +49,6 @@ func newRootCmd(env Env) *cobra.Command {
 	root.AddCommand(newBackupCmd(env), newRestoreCmd(env), newPreflightCmd(env))
 	root.AddCommand(newHealthcheckCmd(env))
 	root.AddCommand(newUserCmd(env))
+	root.AddCommand(newWorkerCmd(env), newCycleCmd(env))
 	return root
 }

@@ -61,6 +61,13 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 			return err
 		}
 	}
+	// The monitor runs here unless --no-worker; either way the API can
+	// request runs (a worker elsewhere picks them up).
+	_, stopMonitor, err := startQueue(ctx, cfg, env, s, log, !f.noWorker)
+	if err != nil {
+		return err
+	}
+	defer stopMonitor()
 	srv := server.New(server.Deps{Store: s, Logger: log, Version: Version(), Now: env.Now,
 		Hasher: password.NewHasher(password.Default, 2), Production: cfg.IsProduction(), PublicURL: cfg.PublicURL,
 		CORSOrigins: cfg.CORSOrigins, TrustProxyHeaders: cfg.TrustProxyHeaders,

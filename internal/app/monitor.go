@@ -1,0 +1,73 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vectoros/vectoros/internal/config"
+	"github.com/vectoros/vectoros/internal/monitor"
+	"github.com/vectoros/vectoros/internal/store"
+)
+
+// monitorStopGrace is how long a stopping process lets running workspace
+// runs finish before cancelling them (a cancelled run is retried elsewhere).
+const monitorStopGrace = 30 * time.Second
+
+// checkSchemaForMonitor is the schema check of the processes that do not
+// migrate (worker, cycle): an outdated schema is a clear instruction, not a
+// stack of errors.
+func checkSchemaForMonitor(ctx context.Context, s *store.Store, log *slog.Logger) error {
+	if _, err := s.CheckSchema(ctx, log.Warn); err != nil {
+		if errors.Is(err, store.ErrSchemaOutdated) {
+			return fmt.Errorf("%w\n(this command checks the schema but does not migrate; `vectoros serve` and `vectoros migrate` do)", err)
+		}
+		return err
+	}
+	return nil
+}
+
+// newMonitor builds the monitor with the configured narrator.
+func newMonitor(cfg config.Config, env Env, s *store.Store, log *slog.Logger) (*monitor.Monitor, error) {
+	n, err := newNarrator(cfg, s, env.Now, log)
+	if err != nil {
+		return nil, err
+	}
+	return monitor.New(monitor.Options{Store: s, Logger: log, Now: env.Now, Narrator: n}), nil
+}
+
+// startQueue starts the monitor's job queue. A worker works runs and takes
+// part in the periodic cycle (River's leader election makes one process
+// insert it); without work it only enqueues (serve --no-worker), so the API
+// can still request runs for a worker elsewhere.
+func startQueue(ctx context.Context, cfg config.Config, env Env, s *store.Store, log *slog.Logger, work bool) (*monitor.Queue, func(), error) {
+	opts := monitor.QueueOptions{Store: s, Interval: cfg.MonitorInterval, Logger: log}
+	if work {
+		m, err := newMonitor(cfg, env, s, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Monitor = m
+	}
+	q, err := monitor.NewQueue(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := q.Start(ctx); err != nil {
+		_ = q.Stop(context.WithoutCancel(ctx))
+		return nil, nil, err
+	}
+	if work {
+		log.Info("monitor running", "interval", cfg.MonitorInterval, "database", s.Dialect())
+	}
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), monitorStopGrace)
+		defer cancel()
+		if err := q.Stop(sctx); err != nil {
+			log.Warn("monitor: stop", "error", err)
+		}
+	}
+	return q, stop, nil
+}
