@@ -127,6 +127,7 @@ func Checks() []Check {
 		secretsCheck(),
 		llmCheck(),
 		sentryCheck(),
+		metricsCheck(),
 		monitorCheck(),
 		backupCheck(),
 		dotenvCheck(),

@@ -20,7 +20,7 @@ func goodSettings() preflight.Settings {
 		AppEnv: "production", DatabaseLabel: "test database", PublicURL: "https://vectoros.acme.test",
 		RateLimitMax: 100, RateLimitWindow: 15 * time.Minute, MonitorInterval: 30 * time.Minute,
 		AnthropicAPIKey: "sk-ant-api03-livekey0123456789", AnthropicModel: "claude-sonnet-4-6", LLMDailyBudget: 5,
-		SentryDSN: "https://0123456789abcdef@o42.ingest.sentry.io/4242",
+		SentryDSN: "https://0123456789abcdef@o42.ingest.sentry.io/4242", MetricsToken: "3f9a1c7e5b2d4f608a1c3e5f7b9d2a4c",
 	}
 	st.Values = map[string]string{"APP_ENV": st.AppEnv, "PUBLIC_URL": st.PublicURL, "ANTHROPIC_API_KEY": st.AnthropicAPIKey, "SENTRY_DSN": st.SentryDSN}
 	return st
@@ -155,6 +155,11 @@ func TestChecks(t *testing.T) {
 		{"dsn set offline", "sentry", nil, preflight.Pass, "no test event sent", ""},
 		{"no dsn", "sentry", func(_ *testing.T, in *preflight.Input, _ *store.Store) { in.Settings.SentryDSN = "" }, preflight.Warn, "only the logs", ""},
 		{"malformed dsn", "sentry", func(_ *testing.T, in *preflight.Input, _ *store.Store) { in.Settings.SentryDSN = "sentry.io/42" }, preflight.Fail, "not a valid DSN", ""},
+
+		{"metrics token", "metrics", nil, preflight.Pass, "requires the bearer token", ""},
+		{"open metrics", "metrics", func(_ *testing.T, in *preflight.Input, _ *store.Store) { in.Settings.MetricsToken = "" }, preflight.Warn, "METRICS_TOKEN is not set", ""},
+		{"short metrics token", "metrics", func(_ *testing.T, in *preflight.Input, _ *store.Store) { in.Settings.MetricsToken = "abc123" },
+			preflight.Warn, "only 6 characters", ""},
 
 		{"fresh heartbeat", "monitor", nil, preflight.Pass, "completed 10m ago (limit 1h0m0s)", ""},
 		{"no cycle yet", "monitor", func(t *testing.T, _ *preflight.Input, s *store.Store) { execSQL(t, s, `DELETE FROM monitor_cycles`) }, preflight.Warn, "no monitoring cycle", ""},

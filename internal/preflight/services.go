@@ -165,3 +165,18 @@ func sendSentryTest(ctx context.Context, in *Input) (string, error) {
 	}
 	return string(*id), nil
 }
+
+func metricsCheck() Check {
+	return Check{ID: "metrics", Title: "Metrics endpoint protected", Covers: []string{"METRICS_TOKEN"},
+		Run: func(_ context.Context, in *Input) Result {
+			if in.Settings.MetricsToken == "" {
+				return Result{Status: Warn, Detail: "METRICS_TOKEN is not set: anyone who can reach /metrics reads the business counters",
+					Fix: "set METRICS_TOKEN (e.g. openssl rand -hex 32) and give Prometheus the same bearer token, unless /metrics is reachable only from your network"}
+			}
+			if len(in.Settings.MetricsToken) < 16 {
+				return Result{Status: Warn, Detail: fmt.Sprintf("METRICS_TOKEN is only %d characters long", len(in.Settings.MetricsToken)),
+					Fix: "use a random token of 32 or more characters (openssl rand -hex 32)"}
+			}
+			return Result{Status: Pass, Detail: "/metrics requires the bearer token METRICS_TOKEN"}
+		}}
+}
