@@ -1,16 +1,20 @@
 // Command narrate measures the Claude narrator against a local fake of the
 // Messages API that answers after a fixed delay: how long narrating a
 // cycle's worth of new findings takes, how many requests were in flight at
-// once, and what the cycle would cost at the model's list price.
+// once, and what the cycle costs at the model's list price.
 //
-//	go run ./bench/narrate                       # 1,000 findings over 400 deals, 1 s answers
-//	go run ./bench/narrate -deals 400 -findings 1000 -delay 1s -concurrency 4 -callers 16
+//	go run ./bench/narrate                  # a monitor cycle: 1,000 new findings over 400 deals, 1 s answers
+//	go run ./bench/narrate -mode narrator   # the narrator alone, called the way the monitor calls it
+//	go run ./bench/narrate -deals 400 -findings 1000 -delay 1s -concurrency 4
 //
-// The deals are narrated the way the monitor does it: up to -callers deals
-// at once call Narrate, and the narrator lets at most -concurrency requests
-// (LLM_MAX_CONCURRENCY) reach the API. Token counts come from the fake,
-// which reports about four characters per token of the real request and
-// answer, so the cost is an estimate at realistic scale, not a bill.
+// In cycle mode (the default) a temporary SQLite database gets a workspace
+// with -deals deals, and one monitor cycle runs over it with the Claude
+// narrator pointed at the fake; the rule engine is replaced by one that
+// returns -findings findings spread over the deals, so the count is exact.
+// A second cycle then shows what an unchanged pipeline costs (nothing).
+// Token counts come from the fake, which reports about four characters per
+// token of the real request and answer; the cost is an estimate at a
+// realistic scale, not a bill (a real model writes longer answers).
 package main
 
 import (
@@ -20,7 +24,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/vectoros/vectoros/internal/domain"
@@ -29,109 +32,82 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, out io.Writer) error {
+type params struct {
+	mode        string
+	deals       int
+	findings    int
+	delay       time.Duration
+	concurrency int
+	callers     int
+	model       string
+	budget      float64
+}
+
+func run(ctx context.Context, args []string, out, logw io.Writer) error {
+	var p params
 	fs := flag.NewFlagSet("narrate", flag.ContinueOnError)
-	deals := fs.Int("deals", 400, "deals with new findings")
-	findings := fs.Int("findings", 1000, "new findings, spread over the deals")
-	delay := fs.Duration("delay", time.Second, "how long the fake API takes to answer")
-	concurrency := fs.Int("concurrency", 4, "LLM_MAX_CONCURRENCY: requests in flight at most")
-	callers := fs.Int("callers", 16, "deals narrated at once by the monitor")
-	model := fs.String("model", narrate.DefaultModel, "model id (priced in internal/narrate/price.go)")
-	budget := fs.Float64("budget", 5, "LLM_DAILY_BUDGET_USD")
+	fs.StringVar(&p.mode, "mode", "cycle", "cycle (a monitor cycle on SQLite) or narrator (Narrate calls only)")
+	fs.IntVar(&p.deals, "deals", 400, "deals with new findings")
+	fs.IntVar(&p.findings, "findings", 1000, "new findings, spread over the deals")
+	fs.DurationVar(&p.delay, "delay", time.Second, "how long the fake API takes to answer")
+	fs.IntVar(&p.concurrency, "concurrency", 4, "LLM_MAX_CONCURRENCY: requests in flight at most")
+	fs.IntVar(&p.callers, "callers", 16, "narrator mode: deals narrated at once (the monitor's 16)")
+	fs.StringVar(&p.model, "model", narrate.DefaultModel, "model id (priced in internal/narrate/price.go)")
+	fs.Float64Var(&p.budget, "budget", 5, "LLM_DAILY_BUDGET_USD")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *deals <= 0 || *findings < *deals {
-		return fmt.Errorf("need at least one finding per deal (deals %d, findings %d)", *deals, *findings)
+	if p.deals <= 0 || p.findings < p.deals {
+		return fmt.Errorf("need at least one finding per deal (deals %d, findings %d)", p.deals, p.findings)
 	}
 	fake := claudefake.New("sk-ant-bench")
 	defer fake.Close()
-	fake.SetDelay(*delay)
-	c, err := narrate.NewClaude(narrate.ClaudeConfig{APIKey: fake.APIKey, BaseURL: fake.URL, Model: *model,
-		MaxConcurrency: *concurrency, Timeout: *delay + 30*time.Second, DailyBudgetUSD: *budget,
-		Base: narrate.Template{}, Now: time.Now, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		return err
+	fake.SetDelay(p.delay)
+	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	newClaude := func(spend narrate.SpendFunc) (*narrate.Claude, error) {
+		return narrate.NewClaude(narrate.ClaudeConfig{APIKey: fake.APIKey, BaseURL: fake.URL, Model: p.model,
+			MaxConcurrency: p.concurrency, Timeout: p.delay + 30*time.Second, DailyBudgetUSD: p.budget,
+			Spend: spend, Base: narrate.Template{}, Now: time.Now, Logger: log})
 	}
-	reqs := requests(*deals, *findings)
-
-	var (
-		mu                        sync.Mutex
-		calls, in, outTok, worded int
-		cost                      float64
-		failed                    []error
-	)
-	sem := make(chan struct{}, *callers)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for _, r := range reqs {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			res, err := c.Narrate(context.Background(), r)
-			mu.Lock()
-			defer mu.Unlock()
-			calls, in, outTok, cost, worded = calls+res.Calls, in+res.TokensIn, outTok+res.TokensOut, cost+res.CostUSD, worded+len(res.Texts)
-			if err != nil {
-				failed = append(failed, err)
-			}
-		})
-	}
-	wg.Wait()
-	wall := time.Since(start)
-
-	fmt.Fprintf(out, "narrated %d findings over %d deals with %s (fake API answering after %s)\n", *findings, *deals, *model, *delay)
-	fmt.Fprintf(out, "  LLM_MAX_CONCURRENCY %d, monitor callers %d\n", *concurrency, *callers)
-	fmt.Fprintf(out, "  wall time          %s (lower bound ceil(%d/%d) x %s = %s)\n", wall.Round(10*time.Millisecond),
-		*deals, *concurrency, *delay, time.Duration((*deals+*concurrency-1) / *concurrency)**delay)
-	fmt.Fprintf(out, "  peak in flight     %d (the fake counted)\n", fake.PeakInFlight())
-	fmt.Fprintf(out, "  requests           %d (fake) / %d (narrator)\n", fake.Calls(), calls)
-	fmt.Fprintf(out, "  findings worded    %d of %d (the rest keep the template text)\n", worded, *findings)
-	fmt.Fprintf(out, "  failed deals       %d\n", len(failed))
-	fmt.Fprintf(out, "cost report\n")
-	fmt.Fprintf(out, "  tokens in / out    %d / %d\n", in, outTok)
-	fmt.Fprintf(out, "  estimated cost     $%.4f (%s list price)\n", cost, *model)
-	fmt.Fprintf(out, "  per deal           $%.5f\n", cost/float64(max(1, *deals)))
-	fmt.Fprintf(out, "  per finding        $%.5f\n", cost/float64(max(1, *findings)))
-	fmt.Fprintf(out, "  daily budget used  %.1f%% of $%.2f\n", 100*cost / *budget, *budget)
-	for i, err := range failed {
-		if i == 3 {
-			fmt.Fprintf(out, "  … %d more failures\n", len(failed)-3)
-			break
+	fmt.Fprintf(out, "%s mode: %d new findings over %d deals, %s, fake API answering after %s, LLM_MAX_CONCURRENCY %d\n",
+		p.mode, p.findings, p.deals, p.model, p.delay, p.concurrency)
+	switch p.mode {
+	case "cycle":
+		return benchCycle(ctx, p, fake, newClaude, log, out)
+	case "narrator":
+		c, err := newClaude(nil)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(out, "  failure: %v\n", err)
+		return benchNarrator(ctx, p, fake, c, out)
 	}
-	return nil
+	return fmt.Errorf("unknown -mode %q", p.mode)
 }
 
-// requests builds deals with realistic findings: n findings spread as
-// evenly as possible, drawn from the rules in turn.
-func requests(deals, findings int) []narrate.Request {
-	today := domain.Date{Year: 2026, Month: 11, Day: 27}
-	out := make([]narrate.Request, deals)
-	for i := range out {
-		value := int64(1_000_000 + 250_000*(i%40)) // $10,000 to $107,500
-		closeDate := today.AddDays(5 + i%40)
-		out[i] = narrate.Request{Facts: narrate.Facts{DealID: fmt.Sprintf("deal-%03d", i),
-			Title: fmt.Sprintf("Renewal %03d", i), Company: fmt.Sprintf("Customer %03d Ltd", i), StageName: "Proposal",
-			Currency: "USD", Value: &value, Probability: 35, CloseDate: &closeDate, Today: today, TimeZone: time.UTC}}
-	}
-	for k := range findings {
-		r := &out[k%deals]
-		f := catalogue[len(r.Findings)%len(catalogue)]
-		f.DealID = r.Facts.DealID
-		r.Findings = append(r.Findings, f)
-	}
-	return out
+// lowerBound is the wall time the concurrency limit allows at best.
+func lowerBound(p params) time.Duration {
+	return time.Duration((p.deals+p.concurrency-1)/p.concurrency) * p.delay
 }
 
-// catalogue holds findings shaped like the analysis package's.
+// costReport prints the money lines shared by both modes.
+func costReport(out io.Writer, p params, calls, in, outTok int, cost float64) {
+	fmt.Fprintf(out, "cost report\n")
+	fmt.Fprintf(out, "  LLM calls          %d\n", calls)
+	fmt.Fprintf(out, "  tokens in / out    %d / %d\n", in, outTok)
+	fmt.Fprintf(out, "  estimated cost     $%.4f at %s list price\n", cost, p.model)
+	fmt.Fprintf(out, "  per deal           $%.5f\n", cost/float64(p.deals))
+	fmt.Fprintf(out, "  per finding        $%.5f\n", cost/float64(p.findings))
+	fmt.Fprintf(out, "  daily budget used  %.1f%% of $%.2f\n", 100*cost/p.budget, p.budget)
+}
+
+// catalogue holds findings shaped like the analysis package's; a deal gets
+// them in turn.
 var catalogue = []domain.Finding{
 	{Rule: "stale", Type: domain.InsightRisk, Priority: domain.PriorityHigh, Severity: 0.8, Confidence: 0.9,
 		Evidence: []domain.Evidence{{Name: "idle_days", Value: 17, Unit: "days"}, {Name: "rotting_days", Value: 7, Unit: "days"},
@@ -145,4 +121,18 @@ var catalogue = []domain.Finding{
 			{Name: "probability_threshold", Value: 70, Unit: "percent"}},
 		Actions: []domain.Action{{Kind: domain.ActionUpdateCloseDate, Title: "Confirm the close date with the buyer", DueInDays: 2},
 			{Kind: domain.ActionUpdateProbability, Title: "Update the probability after the call", DueInDays: 2}}},
+}
+
+// spread deals findings out: deal i gets findings i, i+deals, i+2·deals…
+// of the catalogue order, so n findings over d deals differ by at most one
+// per deal.
+func spread(dealIDs []string, n int) map[string][]domain.Finding {
+	out := map[string][]domain.Finding{}
+	for k := range n {
+		id := dealIDs[k%len(dealIDs)]
+		f := catalogue[len(out[id])%len(catalogue)]
+		f.DealID = id
+		out[id] = append(out[id], f)
+	}
+	return out
 }
