@@ -71,7 +71,7 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 	srv := server.New(server.Deps{Store: s, Logger: log, Version: Version(), Now: env.Now,
 		Hasher: password.NewHasher(password.Default, 2), Production: cfg.IsProduction(), PublicURL: cfg.PublicURL,
 		CORSOrigins: cfg.CORSOrigins, TrustProxyHeaders: cfg.TrustProxyHeaders,
-		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow})
+		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow, MonitorInterval: cfg.MonitorInterval})
 	defer srv.Close()
 	api.Register(srv, api.Deps{Store: s, Now: env.Now, PublicURL: cfg.PublicURL})
 	return listenAndServe(ctx, cfg, env, log, s, srv.Handler())

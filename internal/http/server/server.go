@@ -47,6 +47,9 @@ type Deps struct {
 	// RateLimitMax requests per RateLimitWindow per user, key or IP; 0 disables.
 	RateLimitMax    int
 	RateLimitWindow time.Duration
+	// MonitorInterval is MONITOR_INTERVAL: /health/monitor fails after two
+	// intervals without a successful cycle. 0 means 30 minutes.
+	MonitorInterval time.Duration
 }
 
 // Server is the HTTP surface of one process.
@@ -132,6 +135,7 @@ func (s *Server) routes() {
 	r.MethodNotAllowed(methodNotAllowed)
 	r.Get("/health", s.handleLive)
 	r.Get("/health/ready", s.handleReady)
+	r.Get("/health/monitor", s.handleMonitorHealth)
 
 	s.api = chi.NewRouter()
 	s.api.Use(s.cors(), s.crossOrigin(), limitBody, requireJSON, s.sessions.LoadAndSave, s.auth.Authenticate, s.limit)
