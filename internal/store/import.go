@@ -169,4 +169,3 @@ func insertRows(ctx context.Context, q runner, maxParams int, table, cols string
 	}
 	return nil
 }
-
