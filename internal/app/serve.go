@@ -63,7 +63,7 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 	}
 	// The monitor runs here unless --no-worker; either way the API can
 	// request runs (a worker elsewhere picks them up).
-	_, stopMonitor, err := startQueue(ctx, cfg, env, s, log, !f.noWorker)
+	queue, stopMonitor, err := startQueue(ctx, cfg, env, s, log, !f.noWorker)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 		CORSOrigins: cfg.CORSOrigins, TrustProxyHeaders: cfg.TrustProxyHeaders,
 		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow, MonitorInterval: cfg.MonitorInterval})
 	defer srv.Close()
-	api.Register(srv, api.Deps{Store: s, Now: env.Now, PublicURL: cfg.PublicURL})
+	api.Register(srv, api.Deps{Store: s, Now: env.Now, PublicURL: cfg.PublicURL, Monitor: queue})
 	return listenAndServe(ctx, cfg, env, log, s, srv.Handler())
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vectoros/vectoros/internal/http/httpx"
 	"github.com/vectoros/vectoros/internal/http/server"
+	"github.com/vectoros/vectoros/internal/jobs"
 	"github.com/vectoros/vectoros/internal/store"
 )
 
@@ -30,6 +31,8 @@ type Deps struct {
 	Now func() time.Time
 	// PublicURL, when set, turns invitation tokens into full links.
 	PublicURL string
+	// Monitor enqueues monitor runs (the job queue); nil answers 503.
+	Monitor jobs.Requester
 }
 
 // API is the /api/v1 handler set.
@@ -39,6 +42,7 @@ type API struct {
 	log       *slog.Logger
 	now       func() time.Time
 	publicURL string
+	monitor   jobs.Requester
 	routes    []route
 	doc       func() ([]byte, error) // the OpenAPI document, built once
 }
@@ -51,7 +55,7 @@ func New(d Deps) *API {
 	if d.Now == nil {
 		d.Now = d.Store.Now
 	}
-	a := &API{store: d.Store, auth: d.Auth, log: d.Logger, now: d.Now, publicURL: d.PublicURL}
+	a := &API{store: d.Store, auth: d.Auth, log: d.Logger, now: d.Now, publicURL: d.PublicURL, monitor: d.Monitor}
 	a.routes = a.table()
 	a.doc = sync.OnceValues(func() ([]byte, error) { return json.MarshalIndent(a.OpenAPI(), "", "  ") })
 	return a

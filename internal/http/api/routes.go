@@ -72,6 +72,7 @@ func (a *API) table() []route {
 		a.activityRoutes(),
 		a.insightRoutes(),
 		a.pipelineRoutes(),
+		a.monitorRoutes(),
 		a.docRoutes(),
 	)
 }
