@@ -58,20 +58,20 @@ func TestAPIKeys(t *testing.T) {
 			t.Fatalf("stored hash %q", stored)
 		}
 
-		got, err := s.AuthenticateAPIKey(ctx, secret)
-		if err != nil || got.ID != k.ID || got.Role != domain.RoleAdmin || got.LastUsedAt == nil || !got.LastUsedAt.Equal(clock.Now()) {
+		got, gotWS, err := s.AuthenticateAPIKey(ctx, secret)
+		if err != nil || got.ID != k.ID || gotWS.ID != w.ID || gotWS.Currency != "USD" || gotWS.Name != w.Name || got.Role != domain.RoleAdmin || got.LastUsedAt == nil || !got.LastUsedAt.Equal(clock.Now()) {
 			t.Fatalf("authenticate: %+v %v", got, err)
 		}
 		// last_used_at moves at most once a minute.
 		clock.Advance(30 * time.Second)
-		if _, err := s.AuthenticateAPIKey(ctx, secret); err != nil {
+		if _, _, err := s.AuthenticateAPIKey(ctx, secret); err != nil {
 			t.Fatal(err)
 		}
 		if k2, _ := s.GetAPIKey(ctx, w.ID, k.ID); !k2.LastUsedAt.Equal(clock.Now().Add(-30 * time.Second)) {
 			t.Fatalf("last used moved within a minute: %v", k2.LastUsedAt)
 		}
 		clock.Advance(31 * time.Second)
-		if _, err := s.AuthenticateAPIKey(ctx, secret); err != nil {
+		if _, _, err := s.AuthenticateAPIKey(ctx, secret); err != nil {
 			t.Fatal(err)
 		}
 		if k2, _ := s.GetAPIKey(ctx, w.ID, k.ID); !k2.LastUsedAt.Equal(clock.Now()) {
@@ -81,13 +81,13 @@ func TestAPIKeys(t *testing.T) {
 		// A wrong secret with the right prefix, garbage, and unknown prefixes fail alike.
 		wrong := secret[:12] + strings.Repeat("A", 35)
 		for _, bad := range []string{wrong, "vos_short", "", "Bearer " + secret, "xyz_" + secret[4:]} {
-			_, err := s.AuthenticateAPIKey(ctx, bad)
+			_, _, err := s.AuthenticateAPIKey(ctx, bad)
 			wantKind(t, err, domain.KindUnauthorized)
 		}
 
 		// Expiry and revocation end a key.
 		clock.Advance(48 * time.Hour)
-		_, err = s.AuthenticateAPIKey(ctx, secret)
+		_, _, err = s.AuthenticateAPIKey(ctx, secret)
 		wantKind(t, err, domain.KindUnauthorized)
 		k3, s3, err := s.CreateAPIKey(ctx, w.ID, store.NewAPIKey{Name: "other", Role: domain.RoleMember}, actor, domain.RoleOwner)
 		if err != nil {
@@ -96,7 +96,7 @@ func TestAPIKeys(t *testing.T) {
 		if _, err := s.RevokeAPIKey(ctx, w.ID, k3.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.AuthenticateAPIKey(ctx, s3)
+		_, _, err = s.AuthenticateAPIKey(ctx, s3)
 		wantKind(t, err, domain.KindUnauthorized)
 
 		keys, err := s.ListAPIKeys(ctx, w.ID)

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -103,39 +105,52 @@ func invalidKey(msg string) error {
 
 // AuthenticateAPIKey finds the key a secret belongs to: by its visible
 // prefix, then by comparing SHA-256 digests in constant time. Unknown,
-// revoked and expired keys are KindUnauthorized. It records use at most
-// once a minute.
-func (s *Store) AuthenticateAPIKey(ctx context.Context, secret string) (domain.APIKey, error) {
+// revoked and expired keys are KindUnauthorized. It returns the key's
+// workspace too (one query: this runs on every keyed request) and records
+// use at most once a minute.
+func (s *Store) AuthenticateAPIKey(ctx context.Context, secret string) (domain.APIKey, domain.Workspace, error) {
+	var w domain.Workspace
 	if len(secret) != apiKeySecretLen || !strings.HasPrefix(secret, APIKeyScheme) {
-		return domain.APIKey{}, invalidKey("the API key is not valid")
+		return domain.APIKey{}, w, invalidKey("the API key is not valid")
 	}
-	k, err := scanAPIKey(s.q.queryRow(ctx, `SELECT `+apiKeyCols+` FROM api_keys WHERE prefix = $1`, secret[:APIKeyPrefixLen]))
+	var k domain.APIKey
+	var hash string
+	err := s.q.queryRow(ctx, `SELECT k.id, k.workspace_id, k.name, k.prefix, k.hash, k.role, k.created_by, k.expires_at,
+			k.last_used_at, k.revoked_at, k.created_at, w.name, w.currency, w.time_zone, w.created_at, w.updated_at
+		FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id WHERE k.prefix = $1`, secret[:APIKeyPrefixLen]).
+		Scan(&k.ID, &k.WorkspaceID, &k.Name, &k.Prefix, &hash, &k.Role, &k.CreatedBy, nullTimeScan{&k.ExpiresAt},
+			nullTimeScan{&k.LastUsedAt}, nullTimeScan{&k.RevokedAt}, timeScan{&k.CreatedAt},
+			&w.Name, &w.Currency, &w.TimeZone, timeScan{&w.CreatedAt}, timeScan{&w.UpdatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.APIKey{}, w, invalidKey("the API key is not valid")
+	}
+	if err == nil {
+		k.Hash, err = hex.DecodeString(hash)
+	}
 	if err != nil {
-		if domain.IsKind(rowErr(err, "api key"), domain.KindNotFound) {
-			return domain.APIKey{}, invalidKey("the API key is not valid")
-		}
-		return domain.APIKey{}, fmt.Errorf("store: authenticate api key: %w", mapErr(err))
+		return domain.APIKey{}, w, fmt.Errorf("store: authenticate api key: %w", mapErr(err))
 	}
+	w.ID = k.WorkspaceID
 	sum := sha256.Sum256([]byte(secret))
 	if subtle.ConstantTimeCompare(sum[:], k.Hash) != 1 {
-		return domain.APIKey{}, invalidKey("the API key is not valid")
+		return domain.APIKey{}, w, invalidKey("the API key is not valid")
 	}
 	now := s.Now()
 	if k.RevokedAt != nil {
-		return domain.APIKey{}, invalidKey("the API key was revoked")
+		return domain.APIKey{}, w, invalidKey("the API key was revoked")
 	}
 	if k.ExpiresAt != nil && !k.ExpiresAt.After(now) {
-		return domain.APIKey{}, invalidKey("the API key has expired")
+		return domain.APIKey{}, w, invalidKey("the API key has expired")
 	}
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= apiKeyTouchEvery {
 		// The condition repeats the check so concurrent requests write once.
 		if _, err := s.q.exec(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
 			ts(now), k.ID, ts(now.Add(-apiKeyTouchEvery))); err != nil {
-			return domain.APIKey{}, fmt.Errorf("store: touch api key: %w", err)
+			return domain.APIKey{}, w, fmt.Errorf("store: touch api key: %w", err)
 		}
 		k.LastUsedAt = &now
 	}
-	return k, nil
+	return k, w, nil
 }
 
 // GetAPIKey returns a key of the workspace.

@@ -22,6 +22,8 @@ const (
 type Principal struct {
 	User *domain.User
 	Key  *domain.APIKey
+	// KeyWorkspace is the key's workspace, loaded with the key.
+	KeyWorkspace *domain.Workspace
 }
 
 // Anonymous reports whether nobody is signed in.

@@ -61,12 +61,12 @@ func (a *Auth) Authenticate(next http.Handler) http.Handler {
 				httpx.WriteError(w, r, a.log, domain.Errorf(domain.KindUnauthorized, "use Authorization: Bearer vos_…"))
 				return
 			}
-			k, err := a.store.AuthenticateAPIKey(ctx, strings.TrimSpace(secret))
+			k, ws, err := a.store.AuthenticateAPIKey(ctx, strings.TrimSpace(secret))
 			if err != nil {
 				httpx.WriteError(w, r, a.log, err)
 				return
 			}
-			p.Key = &k
+			p.Key, p.KeyWorkspace = &k, &ws
 			httpx.Note(ctx, slog.String("api_key_id", k.ID))
 		} else {
 			u, err := a.sessionUser(ctx)
@@ -219,7 +219,11 @@ func (a *Auth) Authorize(ctx context.Context, p httpx.Principal, workspaceID str
 			return ws, "", domain.ErrNotFound("workspace")
 		}
 		role = p.Key.Role
-		ws, err = a.store.GetWorkspace(ctx, workspaceID)
+		if p.KeyWorkspace != nil {
+			ws = *p.KeyWorkspace
+		} else {
+			ws, err = a.store.GetWorkspace(ctx, workspaceID)
+		}
 	case p.User != nil:
 		ws, role, err = a.store.WorkspaceAccess(ctx, workspaceID, p.User.ID)
 	default:
