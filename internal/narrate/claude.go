@@ -38,7 +38,18 @@ type ClaudeConfig struct {
 	BreakerThreshold int           // consecutive failures that open the circuit; default 5
 	BreakerCooldown  time.Duration // how long it stays open before one probe; default 30s
 	SpendRefresh     time.Duration // how often the database spend is re-read; default DefaultSpendRefresh
+	// Observe, when set, is told the outcome of every LLM call (one of the
+	// Outcome constants), for the vectoros_llm_calls_total{outcome} counter.
+	Observe func(outcome string)
 }
+
+// Outcomes of an LLM call, as Observe reports them.
+const (
+	OutcomeOK              = "ok"               // answered, every finding's wording accepted
+	OutcomeRejected        = "rejected"         // answered, some or all wording refused (template kept)
+	OutcomeError           = "error"            // failed: HTTP error, timeout, unreadable answer
+	OutcomeBudgetExhausted = "budget_exhausted" // not sent: the daily budget is spent
+)
 
 // DefaultSpendRefresh is how long a reading of today's spend from the
 // database is trusted: other replicas' spend shows up within it.
@@ -63,6 +74,7 @@ type Claude struct {
 	sem         chan struct{}
 	breaker     *breaker
 	budget      *budget
+	observe     func(string)
 }
 
 // NewClaude builds the Claude narrator. It sends nothing until Narrate.
@@ -116,6 +128,9 @@ func NewClaude(cfg ClaudeConfig) (*Claude, error) {
 	if cfg.BreakerThreshold <= 0 {
 		cfg.BreakerThreshold = 5
 	}
+	if cfg.Observe == nil {
+		cfg.Observe = func(string) {}
+	}
 	log := cfg.Logger.With("narrator", cfg.Model)
 	return &Claude{
 		// Everything explicit: the SDK would otherwise read ANTHROPIC_*
@@ -130,7 +145,7 @@ func NewClaude(cfg ClaudeConfig) (*Claude, error) {
 		),
 		model: cfg.Model, price: price, timeout: cfg.Timeout, maxAttempts: cfg.MaxAttempts,
 		retryBase: cfg.RetryBase, retryMax: cfg.RetryMax, maxRetryAft: cfg.MaxRetryAfter,
-		base: cfg.Base, now: cfg.Now, log: log,
+		base: cfg.Base, now: cfg.Now, log: log, observe: cfg.Observe,
 		sem:     make(chan struct{}, cfg.MaxConcurrency),
 		breaker: newBreaker(cfg.BreakerThreshold, cfg.BreakerCooldown, cfg.Now),
 		budget:  newBudget(cfg.DailyBudgetUSD, cfg.Spend, cfg.Now, cfg.SpendRefresh, log),
@@ -187,11 +202,17 @@ func (c *Claude) Narrate(ctx context.Context, req Request) (Result, error) {
 	}
 	out, err := toolAnswer(msg)
 	if err != nil {
+		c.observe(OutcomeRejected)
 		c.log.WarnContext(ctx, "narration rejected: template text kept", "deal_id", req.Facts.DealID,
 			"findings", len(req.Findings), "reason", err)
 		return res, nil
 	}
 	texts, rejected := validate(req, out, base)
+	if len(rejected) == 0 {
+		c.observe(OutcomeOK)
+	} else {
+		c.observe(OutcomeRejected)
+	}
 	for rule, why := range rejected {
 		c.log.WarnContext(ctx, "narration rejected: template text kept", "deal_id", req.Facts.DealID,
 			"rule", rule, "reason", why)

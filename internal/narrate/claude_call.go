@@ -21,6 +21,7 @@ func (c *Claude) call(ctx context.Context, p anthropic.MessageNewParams, res *Re
 	reserve := c.estimateCost(p)
 	for attempt := 1; ; attempt++ {
 		if err := c.budget.admit(ctx, reserve); err != nil {
+			c.observe(OutcomeBudgetExhausted)
 			return nil, err
 		}
 		if !c.breaker.allow() {
@@ -43,6 +44,7 @@ func (c *Claude) call(ctx context.Context, p anthropic.MessageNewParams, res *Re
 			return msg, nil
 		}
 		c.budget.release(reserve)
+		c.observe(OutcomeError)
 		if ctx.Err() != nil {
 			c.breaker.release()
 			return nil, fmt.Errorf("narrate: claude: %w", ctx.Err())

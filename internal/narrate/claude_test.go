@@ -475,3 +475,33 @@ func TestClaudeNoFindingsNoCall(t *testing.T) {
 		t.Errorf("err %v, calls %d, fake %d", err, res.Calls, fake.Calls())
 	}
 }
+
+func TestClaudeObservesOutcomes(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	c, fake, _ := newTestClaude(t, func(cfg *ClaudeConfig) {
+		cfg.DailyBudgetUSD = 0.05
+		cfg.Observe = func(o string) { mu.Lock(); seen[o]++; mu.Unlock() }
+	})
+	fake.Respond(func(n int, r *claudefake.Request) claudefake.Reply {
+		in := claudefake.GoodInsights(r)
+		u := claudefake.Usage{InputTokens: 1000, OutputTokens: 1000} // $0.018 a call
+		switch n {
+		case 1:
+			return claudefake.Error(http.StatusInternalServerError, "api_error", "boom")
+		case 3:
+			in[0].Description = "Up 45% since last week."
+		}
+		return claudefake.Tool(r, in, u)
+	})
+	for range 4 {
+		_, _ = c.Narrate(context.Background(), claudeFixture())
+	}
+	// 500 then ok; rejected; ok (spend now $0.054); refused.
+	want := map[string]int{OutcomeError: 1, OutcomeOK: 2, OutcomeRejected: 1, OutcomeBudgetExhausted: 1}
+	for o, n := range want {
+		if seen[o] != n {
+			t.Errorf("%s observed %d times, want %d (all: %v)", o, seen[o], n, seen)
+		}
+	}
+}
