@@ -24,6 +24,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"text/tabwriter"
@@ -44,6 +45,7 @@ func main() {
 		concurrency = flag.Int("concurrency", 8, "requests in flight at most")
 		deals       = flag.Int("deals", 1000, "deals to seed")
 		cpuprofile  = flag.String("cpuprofile", "", "write a CPU profile of the whole run (client and server) here")
+		only        = flag.String("only", "", "run only scenarios whose name contains this (list, read, create)")
 	)
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -55,7 +57,7 @@ func main() {
 		_ = pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*database, *rate, *duration, *concurrency, *deals); err != nil {
+	if err := run(*database, *rate, *duration, *concurrency, *deals, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -69,7 +71,7 @@ type scenario struct {
 	want int
 }
 
-func run(dbURL string, rate int, duration time.Duration, concurrency, seed int) error {
+func run(dbURL string, rate int, duration time.Duration, concurrency, seed int, only string) error {
 	ctx := context.Background()
 	if dbURL == "" {
 		dir, err := os.MkdirTemp("", "vectoros-bench-")
@@ -117,6 +119,7 @@ func run(dbURL string, rate int, duration time.Duration, concurrency, seed int) 
 				fmt.Appendf(nil, `{"title":"Bench deal %d","value":%d.50,"stage":"qualified","company":"Bench Co"}`, i, 1000+i%5000)
 		}, 201},
 	}
+	scenarios = slices.DeleteFunc(scenarios, func(sc scenario) bool { return !strings.Contains(sc.name, only) })
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}}
 	fmt.Printf("VectorOS API bench: %s, %d seeded deals, Go %s, %d CPUs (client and server share them)\n",
 		s.Dialect(), seed, runtime.Version(), runtime.NumCPU())

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -185,9 +187,25 @@ func stageView(s domain.Stage) Stage {
 		RottingDays: s.RottingDays, StuckDays: s.StuckDays}
 }
 
-// money renders minor units as a JSON number in major units.
+// money renders minor units as a JSON number in major units ("50000",
+// "12.5"), exactly as domain.FormatMoneyPlain does but with integer
+// arithmetic: lists render it for every deal, and big.Rat was a tenth of a
+// deal list's CPU time.
 func money(minor int64, currency string) json.Number {
-	return json.Number(domain.FormatMoneyPlain(minor, currency))
+	dec, _ := domain.CurrencyDecimals(currency)
+	if dec == 0 || minor < 0 {
+		return json.Number(domain.FormatMoneyPlain(minor, currency))
+	}
+	scale := int64(1)
+	for range dec {
+		scale *= 10
+	}
+	b := strconv.AppendInt(make([]byte, 0, 24), minor/scale, 10)
+	if frac := minor % scale; frac != 0 {
+		digits := strconv.AppendInt(nil, frac+scale, 10)[1:] // zero-padded to dec digits
+		b = append(append(b, '.'), bytes.TrimRight(digits, "0")...)
+	}
+	return json.Number(b)
 }
 
 func moneyp(minor *int64, currency string) *json.Number {
