@@ -212,3 +212,18 @@ func TestUserRateLimit(t *testing.T) {
 		wantStatus(t, err, 429)
 	})
 }
+
+func TestProductionCookieIsSecure(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *store.Store, clock *testdb.Clock) {
+		e := newEnv(t, s, clock, server.Deps{Production: true})
+		resp, err := e.client().Raw(ctx, "POST", "/auth/signup", "application/json",
+			[]byte(`{"email":"p@example.com","password":"`+testPassword+`"}`), nil)
+		ok(t, err)
+		resp.Body.Close()
+		cookies := resp.Cookies()
+		if resp.StatusCode != 201 || len(cookies) != 1 || cookies[0].Name != server.SessionCookie || !cookies[0].Secure ||
+			!cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteLaxMode {
+			t.Fatalf("production sign-up: %d %+v", resp.StatusCode, cookies)
+		}
+	})
+}
