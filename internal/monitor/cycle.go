@@ -69,8 +69,6 @@ func (m *Monitor) RunCycle(ctx context.Context, workspaceIDs []string, progress 
 	for _, r := range runs {
 		if ctx.Err() != nil {
 			r.Status, r.Error = domain.RunFailed, "cancelled before it started: "+ctx.Err().Error()
-			end := m.now().UTC()
-			r.CompletedAt = &end
 			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			s, ferr := m.store.FinishRun(fctx, r)
 			cancel()

@@ -29,7 +29,9 @@ const (
 type Options struct {
 	Store  *store.Store
 	Logger *slog.Logger
-	Now    func() time.Time
+	// Now is the instant the rules judge a run at; nil means the store's
+	// clock, which also stamps the bookkeeping.
+	Now func() time.Time
 	// Narrator words new and escalated findings; nil means the template
 	// narrator, whose text is written at persist time anyway.
 	Narrator narrate.Narrator
@@ -141,7 +143,9 @@ func (m *Monitor) execute(ctx context.Context, runID string, lastAttempt bool, p
 		fig.Error = werr.Error()
 		log.Error("monitor run failed", "error", werr)
 	}
-	end := m.now().UTC()
+	// Bookkeeping times come from the store's clock (as StartRun's did); the
+	// monitor's own clock is the instant the rules judge.
+	end := m.store.Now()
 	fig.CompletedAt = &end
 	// The job's context may be what ended the run; the outcome must still be written.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

@@ -210,7 +210,7 @@ func (s *Store) ApplyReconcile(ctx context.Context, workspaceID string, b Reconc
 
 // openDealIDs returns which of the creates' deals are still open.
 func openDealIDs(ctx context.Context, q runner, workspaceID string, creates []InsightContent) (map[string]bool, error) {
-	args := []any{workspaceID}
+	var args []any
 	seen := map[string]bool{}
 	var marks []string
 	for _, c := range creates {
@@ -220,19 +220,21 @@ func openDealIDs(ctx context.Context, q runner, workspaceID string, creates []In
 			marks = append(marks, fmt.Sprintf("$%d", len(args)))
 		}
 	}
-	rows, err := q.query(ctx, `SELECT id FROM deals WHERE workspace_id = $1 AND status = 'open' AND id IN (`+
-		strings.Join(marks, ",")+`)`, args...)
+	// Looked up by primary key and filtered here: with the workspace and
+	// status in the WHERE clause SQLite prefers the (workspace, status)
+	// index and scans every open deal of the workspace for each batch.
+	rows, err := q.query(ctx, `SELECT id, workspace_id, status FROM deals WHERE id IN (`+strings.Join(marks, ",")+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("open deals: %w", err)
 	}
 	defer rows.Close()
 	open := map[string]bool{}
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var id, ws, status string
+		if err := rows.Scan(&id, &ws, &status); err != nil {
 			return nil, fmt.Errorf("open deals: %w", err)
 		}
-		open[id] = true
+		open[id] = ws == workspaceID && status == string(domain.DealOpen)
 	}
 	return open, rows.Err()
 }
