@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vectoros/vectoros/internal/config"
 	"github.com/vectoros/vectoros/internal/domain"
@@ -91,4 +93,63 @@ func TestNewNarratorClaudeBudgetAcrossReplicas(t *testing.T) {
 			t.Fatalf("over budget: err %v, calls %d, fake %d; want ErrBudgetExhausted and no request", err, res.Calls, fake.Calls())
 		}
 	})
+}
+
+// The path an operator takes: ANTHROPIC_* in the environment, `vectoros
+// cycle` twice. The first cycle sends one request per flagged deal (never a
+// contact email); the second, over the unchanged pipeline, sends none.
+func TestCycleCommandNarratesWithClaude(t *testing.T) {
+	for _, kind := range testdb.Kinds(t) {
+		t.Run(string(kind), func(t *testing.T) {
+			ctx := context.Background()
+			dbURL := testdb.URL(t, kind)
+			s, err := store.Open(ctx, store.Options{URL: dbURL, Now: time.Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			u, err := s.CreateUser(ctx, "cli.owner@example.com", "CLI Owner", "hash")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := s.CreateWorkspace(ctx, store.NewWorkspace{Name: "CLI narration"}, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, p := int64(5_000_000), 20
+			if _, err := s.CreateDeal(ctx, w.ID, store.NewDeal{Title: "Test Deal - High Value", Value: &v, Stage: "negotiation",
+				Probability: &p, ContactEmail: "buyer@deal.example"}, domain.SystemActor); err != nil {
+				t.Fatal(err)
+			}
+			fake := claudefake.New("sk-ant-cli")
+			defer fake.Close()
+			vars := map[string]string{"DATABASE_URL": dbURL, "ANTHROPIC_API_KEY": fake.APIKey, "ANTHROPIC_BASE_URL": fake.URL,
+				"LOG_LEVEL": "warn", "APP_ENV": "test"}
+			cycle := func() string {
+				var out, errs bytes.Buffer
+				env := Env{Getenv: func(k string) string { return vars[k] }, Stdout: &out, Stderr: &errs, Now: time.Now}
+				if code := Main(ctx, []string{"cycle"}, env); code != 0 {
+					t.Fatalf("vectoros cycle exited %d:\n%s\n%s", code, out.String(), errs.String())
+				}
+				return out.String()
+			}
+			out := cycle()
+			if fake.Calls() != 1 || strings.Contains(string(fake.Requests()[0].Raw), "deal.example") {
+				t.Fatalf("first cycle: %d requests (want 1, without the contact email)\n%s", fake.Calls(), out)
+			}
+			ins, _, err := s.ListInsights(ctx, w.ID, domain.InsightFilter{Open: true, Limit: 50})
+			if err != nil || len(ins) == 0 {
+				t.Fatalf("insights %v, err %v", ins, err)
+			}
+			for _, in := range ins {
+				if in.Narrator != narrate.DefaultModel || !strings.HasPrefix(in.Title, "Needs attention") {
+					t.Errorf("%s: narrator %q, title %q", in.Fingerprint, in.Narrator, in.Title)
+				}
+			}
+			out = cycle()
+			if fake.Calls() != 1 {
+				t.Fatalf("second cycle sent %d more requests\n%s", fake.Calls()-1, out)
+			}
+		})
+	}
 }
