@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,11 +105,33 @@ func (r ReconcileResult) Skipped(b ReconcileBatch) int {
 	return len(b.Creates) + len(b.Updates) + len(b.Resolves) - r.Created - r.Updated - r.Resolved
 }
 
-const insertInsight = `INSERT INTO insights (id, workspace_id, deal_id, rule, fingerprint, type, title, description, priority,
+// insightInsertRows is how many insights one INSERT statement carries: a first
+// run creates thousands, and one round trip per row dominates on
+// PostgreSQL. 15 parameters a row stay far below both databases' limits.
+const insightInsertRows = 100
+
+// insertInsights builds a multi-row insert; $1 is the workspace, $2 the
+// time. A row whose fingerprint already has an open insight is skipped by
+// the partial unique index and not returned.
+func insertInsights(rows int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO insights (id, workspace_id, deal_id, rule, fingerprint, type, title, description, priority,
 	priority_rank, max_priority_notified, severity, confidence, evidence, actions, status, snoozed_until, narrator,
-	narration_key, tokens_in, tokens_out, cost_usd, first_seen_at, resolved_at, created_at, updated_at)
-	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10,$11,$12,$13,$14,'new',NULL,$15,$16,0,0,0,$17,NULL,$17,$17)
-	ON CONFLICT (workspace_id, fingerprint) WHERE status <> 'resolved' DO NOTHING`
+	narration_key, tokens_in, tokens_out, cost_usd, first_seen_at, resolved_at, created_at, updated_at) VALUES `)
+	for r := range rows {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		p := func(k int) string { return "$" + strconv.Itoa(3+r*insightInsertCols+k) }
+		fmt.Fprintf(&b, "(%s,$1,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,'new',NULL,%s,%s,0,0,0,$2,NULL,$2,$2)",
+			p(0), p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(8), p(9), p(10), p(11), p(12), p(13), p(14))
+	}
+	b.WriteString(` ON CONFLICT (workspace_id, fingerprint) WHERE status <> 'resolved' DO NOTHING RETURNING fingerprint`)
+	return b.String()
+}
+
+// insightInsertCols is the number of per-row parameters of insertInsights.
+const insightInsertCols = 15
 
 const updateInsight = `UPDATE insights SET status = $1, snoozed_until = $2, max_priority_notified = $3, type = $4, title = $5,
 	description = $6, priority = $7, priority_rank = $8, severity = $9, confidence = $10, evidence = $11, actions = $12,
@@ -134,24 +157,46 @@ func (s *Store) ApplyReconcile(ctx context.Context, workspaceID string, b Reconc
 			if err != nil {
 				return err
 			}
-			st, err := prepare(ctx, tx, s.log, insertInsight)
-			if err != nil {
-				return err
-			}
-			defer st.close()
+			var idx []int // creates whose deal is still open: nothing to warn about otherwise
 			for i, c := range b.Creates {
-				f := c.Finding
-				if !open[f.DealID] {
-					continue // closed or deleted since the snapshot: nothing to warn about
+				if open[c.Finding.DealID] {
+					idx = append(idx, i)
 				}
-				n, err := st.exec(ctx, newID(), workspaceID, f.DealID, f.Rule, f.Fingerprint(), f.Type, c.Title, c.Description,
-					f.Priority, f.Priority.Rank(), f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence),
-					domain.ActionsJSON(c.Actions), c.Narrator, c.NarrationKey, ts(now))
+			}
+			for start := 0; start < len(idx); start += insightInsertRows {
+				chunk := idx[start:min(start+insightInsertRows, len(idx))]
+				args := make([]any, 0, 2+len(chunk)*insightInsertCols)
+				args = append(args, workspaceID, ts(now))
+				for _, i := range chunk {
+					c := b.Creates[i]
+					f := c.Finding
+					args = append(args, newID(), f.DealID, f.Rule, f.Fingerprint(), f.Type, c.Title, c.Description, f.Priority,
+						f.Priority.Rank(), f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence), domain.ActionsJSON(c.Actions),
+						c.Narrator, c.NarrationKey)
+				}
+				rows, err := q.query(ctx, insertInsights(len(chunk)), args...)
 				if err != nil {
-					return fmt.Errorf("insert insight %s: %w", f.Fingerprint(), err)
+					return fmt.Errorf("insert insights: %w", err)
 				}
-				res.CreateApplied[i] = n == 1
-				res.Created += int(n)
+				inserted := map[string]bool{}
+				for rows.Next() {
+					var fp string
+					if err := rows.Scan(&fp); err != nil {
+						rows.Close()
+						return fmt.Errorf("insert insights: %w", mapErr(err))
+					}
+					inserted[fp] = true
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return fmt.Errorf("insert insights: %w", mapErr(err))
+				}
+				for _, i := range chunk {
+					if inserted[b.Creates[i].Finding.Fingerprint()] {
+						res.CreateApplied[i] = true
+						res.Created++
+					}
+				}
 			}
 		}
 		if len(b.Updates) > 0 {

@@ -171,3 +171,36 @@ func TestApplyReconcile(t *testing.T) {
 		}
 	})
 }
+
+// Creates go in multi-row statements; the conflict backstop still skips
+// exactly the rows whose fingerprint is open, whichever statement carries them.
+func TestApplyReconcileManyCreates(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *store.Store, _ *testdb.Clock) {
+		ctx := context.Background()
+		_, w := fixture(t, s, "many@example.com")
+		var creates []store.InsightContent
+		for i := range 125 {
+			d, err := s.CreateDeal(ctx, w.ID, store.NewDeal{Title: "Deal"}, domain.SystemActor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			creates = append(creates, recContent(recFinding(d.ID, "stale", domain.PriorityMedium, float64(i)), "t"),
+				recContent(recFinding(d.ID, "overdue", domain.PriorityHigh, float64(i)), "t"))
+		}
+		if _, err := s.ApplyReconcile(ctx, w.ID, store.ReconcileBatch{Creates: []store.InsightContent{creates[150]}}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.ApplyReconcile(ctx, w.ID, store.ReconcileBatch{Creates: creates})
+		if err != nil || res.Created != 249 {
+			t.Fatalf("created %d, %v", res.Created, err)
+		}
+		for i, ok := range res.CreateApplied {
+			if ok == (i == 150) {
+				t.Fatalf("create %d applied=%v", i, ok)
+			}
+		}
+		if states, _ := s.OpenInsightStates(ctx, w.ID); len(states) != 250 {
+			t.Fatalf("%d open insights, want 250", len(states))
+		}
+	})
+}
