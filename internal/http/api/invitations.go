@@ -54,7 +54,7 @@ func (a *API) createInvitation(w http.ResponseWriter, r *http.Request) {
 	}
 	out := NewInvitation{Invitation: invitationView(inv, a.now()), Token: token}
 	if a.publicURL != "" {
-		out.AcceptURL = a.publicURL + "/invitations/accept?token=" + url.QueryEscape(token)
+		out.AcceptURL = a.publicURL + "/invitations/" + url.PathEscape(token) // the web UI's page for it
 	}
 	reply(w, http.StatusCreated, out)
 }

@@ -136,7 +136,8 @@ func invitationView(in domain.Invitation, now time.Time) Invitation {
 }
 
 // NewInvitation is a created invitation with its token, shown only once.
-// The invitee signs in and posts the token to /api/v1/invitations/accept.
+// The invitee signs in and posts the token to /api/v1/invitations/accept,
+// or opens AcceptURL (the web UI's page, when PUBLIC_URL is set).
 type NewInvitation struct {
 	Invitation
 	Token     string `json:"token"`
