@@ -15,6 +15,7 @@ import (
 	"github.com/vectoros/vectoros/internal/config"
 	"github.com/vectoros/vectoros/internal/http/api"
 	"github.com/vectoros/vectoros/internal/http/server"
+	"github.com/vectoros/vectoros/internal/http/web"
 	"github.com/vectoros/vectoros/internal/password"
 	"github.com/vectoros/vectoros/internal/store"
 )
@@ -74,6 +75,10 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow, MonitorInterval: cfg.MonitorInterval})
 	defer srv.Close()
 	api.Register(srv, api.Deps{Store: s, Now: env.Now, PublicURL: cfg.PublicURL, Monitor: queue})
+	if _, err := web.Register(srv, web.Deps{Store: s, Now: env.Now, Runs: queue, MonitorInterval: cfg.MonitorInterval,
+		PublicURL: cfg.PublicURL}); err != nil {
+		return err
+	}
 	return listenAndServe(ctx, cfg, env, log, s, srv.Handler())
 }
 
