@@ -133,7 +133,7 @@ func (m *Monitor) execute(ctx context.Context, runID string, lastAttempt bool, p
 	case errors.Is(werr, errWorkspaceGone):
 		fig.Status = domain.RunSkipped
 		fig.Error = "the workspace was deleted"
-	case !lastAttempt && !permanent(werr) && ctx.Err() == nil:
+	case !lastAttempt && !permanent(werr): // a blip, a timeout or a shutdown: another attempt may do it
 		log.Warn("monitor run failed, will retry", "error", werr)
 		// The note is best effort: the retry will record the outcome.
 		_ = m.store.NoteRunAttempt(context.WithoutCancel(ctx), run.ID, werr.Error())
