@@ -19,7 +19,7 @@ import (
 
 // env is a running server on a test database, reached through client/.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	s     *store.Store
 	clock *testdb.Clock
 	srv   *server.Server
@@ -31,7 +31,7 @@ var ctx = context.Background()
 
 // newEnv starts the full HTTP stack (server middleware + API) on s.
 // Rate limiting is off unless d sets it.
-func newEnv(t *testing.T, s *store.Store, clock *testdb.Clock, d server.Deps) *env {
+func newEnv(t testing.TB, s *store.Store, clock *testdb.Clock, d server.Deps) *env {
 	t.Helper()
 	d.Store, d.Now = s, clock.Now
 	d.Hasher = password.NewHasher(password.Fast, 4)
