@@ -14,6 +14,7 @@ import (
 
 	"github.com/vectoros/vectoros/internal/config"
 	"github.com/vectoros/vectoros/internal/http/api"
+	"github.com/vectoros/vectoros/internal/http/httpx"
 	"github.com/vectoros/vectoros/internal/http/server"
 	"github.com/vectoros/vectoros/internal/http/web"
 	"github.com/vectoros/vectoros/internal/password"
@@ -46,6 +47,9 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	// Lines logged with a request's context (the store's slow-query
+	// warnings too) carry its request_id.
+	log = httpx.WithRequestIDs(log)
 	s, err := openStore(ctx, cfg, env, log, 60*time.Second)
 	if err != nil {
 		return err
