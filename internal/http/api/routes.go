@@ -54,12 +54,14 @@ var (
 )
 
 // table lists every route of the API. To add a resource, write a file with
-// a method returning its routes (see deals.go) and add one line here; its
-// dependency, if new, becomes a field of Deps. Nothing else is needed: the
-// route is registered behind guard, documented in /api/v1/openapi.json, and
-// the tenancy test (which walks the router) covers it. Never register a
+// a method returning its routes (see deals.go, or monitor.go) and add one
+// line here; its dependency, if new, becomes a field of Deps. The route is
+// then registered behind guard, documented in /api/v1/openapi.json, and
+// covered by the tenancy test, which walks the router (teach its newTenant
+// a new kind of {id}, if any). Refresh the OpenAPI golden file with
+// `go test ./internal/http/api -run OpenAPI -update`. Never register a
 // route on the chi router directly: it would bypass authorization, and the
-// OpenAPI test fails on it.
+// OpenAPI and tenancy tests fail on it.
 func (a *API) table() []route {
 	return slices.Concat(
 		a.authRoutes(),
