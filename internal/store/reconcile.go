@@ -105,10 +105,16 @@ func (r ReconcileResult) Skipped(b ReconcileBatch) int {
 	return len(b.Creates) + len(b.Updates) + len(b.Resolves) - r.Created - r.Updated - r.Resolved
 }
 
-// insightInsertRows is how many insights one INSERT statement carries: a first
-// run creates thousands, and one round trip per row dominates on
-// PostgreSQL. 15 parameters a row stay far below both databases' limits.
-const insightInsertRows = 100
+// insightInsertRows is how many insights one INSERT statement carries: a
+// first run creates thousands, and a round trip per row dominates on
+// PostgreSQL. SQLite resolves each $N by a linear search of the statement's
+// parameter names, so its statements stay small.
+func (s *Store) insightInsertRows() int {
+	if s.dialect == SQLite {
+		return 16
+	}
+	return 100
+}
 
 // insertInsights builds a multi-row insert; $1 is the workspace, $2 the
 // time. A row whose fingerprint already has an open insight is skipped by
@@ -153,50 +159,8 @@ func (s *Store) ApplyReconcile(ctx context.Context, workspaceID string, b Reconc
 	err := s.inSQLTx(ctx, func(tx *sql.Tx, q runner) error {
 		res.Created, res.Updated, res.Resolved = 0, 0, 0
 		if len(b.Creates) > 0 {
-			open, err := openDealIDs(ctx, q, workspaceID, b.Creates)
-			if err != nil {
+			if err := s.createInsights(ctx, tx, q, workspaceID, now, b.Creates, &res); err != nil {
 				return err
-			}
-			var idx []int // creates whose deal is still open: nothing to warn about otherwise
-			for i, c := range b.Creates {
-				if open[c.Finding.DealID] {
-					idx = append(idx, i)
-				}
-			}
-			for start := 0; start < len(idx); start += insightInsertRows {
-				chunk := idx[start:min(start+insightInsertRows, len(idx))]
-				args := make([]any, 0, 2+len(chunk)*insightInsertCols)
-				args = append(args, workspaceID, ts(now))
-				for _, i := range chunk {
-					c := b.Creates[i]
-					f := c.Finding
-					args = append(args, newID(), f.DealID, f.Rule, f.Fingerprint(), f.Type, c.Title, c.Description, f.Priority,
-						f.Priority.Rank(), f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence), domain.ActionsJSON(c.Actions),
-						c.Narrator, c.NarrationKey)
-				}
-				rows, err := q.query(ctx, insertInsights(len(chunk)), args...)
-				if err != nil {
-					return fmt.Errorf("insert insights: %w", err)
-				}
-				inserted := map[string]bool{}
-				for rows.Next() {
-					var fp string
-					if err := rows.Scan(&fp); err != nil {
-						rows.Close()
-						return fmt.Errorf("insert insights: %w", mapErr(err))
-					}
-					inserted[fp] = true
-				}
-				rows.Close()
-				if err := rows.Err(); err != nil {
-					return fmt.Errorf("insert insights: %w", mapErr(err))
-				}
-				for _, i := range chunk {
-					if inserted[b.Creates[i].Finding.Fingerprint()] {
-						res.CreateApplied[i] = true
-						res.Created++
-					}
-				}
 			}
 		}
 		if len(b.Updates) > 0 {
@@ -251,6 +215,79 @@ func (s *Store) ApplyReconcile(ctx context.Context, workspaceID string, b Reconc
 		return ReconcileResult{}, fmt.Errorf("store: reconcile: %w", err)
 	}
 	return res, nil
+}
+
+// createInsights inserts the creates whose deal is still open, a chunk
+// per statement (the full-size statement prepared once), and marks which
+// were inserted.
+func (s *Store) createInsights(ctx context.Context, tx *sql.Tx, q runner, workspaceID string, now time.Time,
+	creates []InsightContent, res *ReconcileResult) error {
+	open, err := openDealIDs(ctx, q, workspaceID, creates)
+	if err != nil {
+		return err
+	}
+	var idx []int // creates whose deal is still open: nothing to warn about otherwise
+	for i, c := range creates {
+		if open[c.Finding.DealID] {
+			idx = append(idx, i)
+		}
+	}
+	per := s.insightInsertRows()
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			_ = full.Close()
+		}
+	}()
+	for start := 0; start < len(idx); start += per {
+		chunk := idx[start:min(start+per, len(idx))]
+		args := make([]any, 0, 2+len(chunk)*insightInsertCols)
+		args = append(args, workspaceID, ts(now))
+		for _, i := range chunk {
+			c := creates[i]
+			f := c.Finding
+			args = append(args, newID(), f.DealID, f.Rule, f.Fingerprint(), f.Type, c.Title, c.Description, f.Priority,
+				f.Priority.Rank(), f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence), domain.ActionsJSON(c.Actions),
+				c.Narrator, c.NarrationKey)
+		}
+		var rows *sql.Rows
+		if len(chunk) == per {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, insertInsights(per)); err != nil {
+					return fmt.Errorf("insert insights: prepare: %w", mapErr(err))
+				}
+			}
+			began := time.Now()
+			rows, err = full.QueryContext(ctx, args...)
+			q.slow(ctx, began, "insert insights")
+			err = mapErr(err)
+		} else {
+			rows, err = q.query(ctx, insertInsights(len(chunk)), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("insert insights: %w", err)
+		}
+		inserted := map[string]bool{}
+		for rows.Next() {
+			var fp string
+			if err := rows.Scan(&fp); err != nil {
+				rows.Close()
+				return fmt.Errorf("insert insights: %w", mapErr(err))
+			}
+			inserted[fp] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("insert insights: %w", mapErr(err))
+		}
+		for _, i := range chunk {
+			if inserted[creates[i].Finding.Fingerprint()] {
+				res.CreateApplied[i] = true
+				res.Created++
+			}
+		}
+	}
+	return nil
 }
 
 // openDealIDs returns which of the creates' deals are still open.
