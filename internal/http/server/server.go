@@ -5,7 +5,7 @@
 //
 // Request path, outermost first:
 //
-//	all:      request id → client IP → access log → recover
+//	all:      request id → client IP → access log → metrics → recover → Sentry
 //	/api/v1:  CORS → cross-origin protection → body limit + JSON-only bodies
 //	          → session → authenticate → rate limit → route
 //	web (/):  cross-origin protection → body limit → session → authenticate → route
@@ -50,6 +50,8 @@ type Deps struct {
 	// MonitorInterval is MONITOR_INTERVAL: /health/monitor fails after two
 	// intervals without a successful cycle. 0 means 30 minutes.
 	MonitorInterval time.Duration
+	// Observe is where requests are measured and errors reported (observe.go).
+	Observe Observability
 }
 
 // Server is the HTTP surface of one process.
@@ -130,12 +132,13 @@ func (s *Server) MountWeb(fn func(r chi.Router)) {
 
 func (s *Server) routes() {
 	r := s.router
-	r.Use(requestID, clientIP(s.deps.TrustProxyHeaders), accessLog(s.log), recoverer(s.log))
+	r.Use(requestID, clientIP(s.deps.TrustProxyHeaders), accessLog(s.log), s.measure, recoverer(s.log), s.reportErrors)
 	r.NotFound(notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 	r.Get("/health", s.handleLive)
 	r.Get("/health/ready", s.handleReady)
 	r.Get("/health/monitor", s.handleMonitorHealth)
+	s.mountMetrics(r)
 
 	s.api = chi.NewRouter()
 	s.api.Use(s.cors(), s.crossOrigin(), limitBody, requireJSON, s.sessions.LoadAndSave, s.auth.Authenticate, s.limit)
