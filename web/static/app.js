@@ -37,6 +37,10 @@
     });
   });
 
+  // A form shown with errors: focus its first invalid field.
+  var invalid = document.querySelector("[aria-invalid=true]");
+  if (invalid) { invalid.focus(); }
+
   // Onboarding: suggest the browser's time zone while the field still
   // holds the default.
   var tz = document.querySelector("form[action='/onboarding'] input[name=time_zone]");

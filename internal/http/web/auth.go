@@ -30,7 +30,7 @@ func (h *Web) landing(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, target)
 		return
 	}
-	h.render(w, r, http.StatusOK, "landing", view{Title: "Revenue intelligence for B2B sales teams"})
+	h.render(w, r, http.StatusOK, "landing", view{Title: "Revenue intelligence for B2B sales teams", Data: every(h.interval)})
 }
 
 // home is where a signed-in user starts: the workspace they used last, else

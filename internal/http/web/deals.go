@@ -213,8 +213,8 @@ type boardPage struct {
 // Board columns show at most this many cards (closed stages fewer: only
 // the most recent matter there); the table has the rest.
 const (
-	boardOpenCards   = 50
-	boardClosedCards = 8
+	boardOpenCards   = 20
+	boardClosedCards = 5
 )
 
 func (h *Web) dealBoard(w http.ResponseWriter, r *http.Request) {

@@ -23,6 +23,7 @@ func funcs(t *templates) template.FuncMap {
 		"when":     when,
 		"whenp":    whenp,
 		"dur":      dur,
+		"every":    every,
 		"plural":   plural,
 		"title":    titleCase,
 		"field":    newField,
@@ -113,6 +114,17 @@ func dur(d time.Duration) string {
 	return d.Round(time.Second).String()
 }
 
+// every renders a period for people: "30 minutes", "1 hour", "90 seconds".
+func every(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return plural(int(d/time.Minute), "minute")
+	}
+	return plural(int(d.Round(time.Second)/time.Second), "second")
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
@@ -136,9 +148,9 @@ func titleCase(s any) string {
 // field is what the "field" partial renders: a labelled input with its
 // error (if any) next to it, wired with aria-invalid and aria-describedby.
 type field struct {
-	ID, Name, Label, Type, Value, Error, Hint string
-	Required                                  bool
-	Attrs                                     map[string]string
+	ID, Name, Label, Type, Value, Error, Hint, Class string
+	Required                                         bool
+	Attrs                                            map[string]string
 }
 
 // newField builds a field from a form; opts are "required", "hint=…",
@@ -156,6 +168,14 @@ func newField(f *form, name, label, typ string, opts ...string) field {
 		switch k {
 		case "required":
 			fd.Required = true
+		case "wide":
+			fd.Class = "wide"
+		case "autofocus":
+			// A form shown with errors focuses its first invalid field
+			// instead (app.js); without JS the summary above it says why.
+			if f == nil || f.OK() {
+				fd.Attrs[k] = v
+			}
 		case "hint":
 			fd.Hint = v
 		case "prefix":

@@ -74,7 +74,7 @@ func (h *Web) onboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setFlash(r, "success", "%s is ready. Add your first deal: the monitor looks at every open deal every %s.",
-		ws.Name, h.interval)
+		ws.Name, every(h.interval))
 	redirect(w, r, "/w/"+ws.ID)
 }
 
