@@ -127,11 +127,14 @@ func (s *Sentry) RunFailed(ctx context.Context, run domain.MonitorRun, err error
 }
 
 // TestEvent sends the test event of POST /api/v1/test/sentry and waits up to
-// wait for it to leave. It returns the event id and whether it was sent.
-func (s *Sentry) TestEvent(ctx context.Context, hub *sentry.Hub, wait time.Duration) (string, bool) {
+// wait for it to leave. It returns the event id ("" when Sentry is off) and
+// whether the event was sent. On a request's hub (the HTTP middleware puts
+// one in ctx) the event carries the request's tags like any other.
+func (s *Sentry) TestEvent(ctx context.Context, wait time.Duration) (string, bool) {
 	if s == nil {
 		return "", false
 	}
+	hub := sentry.GetHubFromContext(ctx)
 	if hub == nil {
 		hub = s.NewHub()
 	}

@@ -38,7 +38,7 @@ func TestNoDSNMeansNoSentry(t *testing.T) {
 	}
 	// A nil Sentry is safe to use everywhere.
 	s.RunFailed(context.Background(), domain.MonitorRun{}, errors.New("x"))
-	if id, sent := s.TestEvent(context.Background(), nil, time.Second); id != "" || sent {
+	if id, sent := s.TestEvent(context.Background(), time.Second); id != "" || sent {
 		t.Fatal("a nil Sentry sent a test event")
 	}
 	if !s.Flush(time.Second) || s.NewHub() != nil {
@@ -56,7 +56,7 @@ func TestBadDSNIsNotEchoed(t *testing.T) {
 
 func TestTestEvent(t *testing.T) {
 	s, ingest := newSentry(t)
-	id, sent := s.TestEvent(context.Background(), nil, 5*time.Second)
+	id, sent := s.TestEvent(context.Background(), 5*time.Second)
 	if id == "" || !sent {
 		t.Fatalf("id %q sent %v", id, sent)
 	}

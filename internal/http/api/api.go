@@ -33,6 +33,8 @@ type Deps struct {
 	PublicURL string
 	// Monitor enqueues monitor runs (the job queue); nil answers 503.
 	Monitor jobs.Requester
+	// Sentry sends POST /test/sentry's event; nil (or no DSN) answers 503.
+	Sentry SentryTester
 }
 
 // API is the /api/v1 handler set.
@@ -43,6 +45,7 @@ type API struct {
 	now       func() time.Time
 	publicURL string
 	monitor   jobs.Requester
+	sentry    SentryTester
 	routes    []route
 	doc       func() ([]byte, error) // the OpenAPI document, built once
 }
@@ -55,7 +58,8 @@ func New(d Deps) *API {
 	if d.Now == nil {
 		d.Now = d.Store.Now
 	}
-	a := &API{store: d.Store, auth: d.Auth, log: d.Logger, now: d.Now, publicURL: d.PublicURL, monitor: d.Monitor}
+	a := &API{store: d.Store, auth: d.Auth, log: d.Logger, now: d.Now, publicURL: d.PublicURL, monitor: d.Monitor,
+		sentry: d.Sentry}
 	a.routes = a.table()
 	a.doc = sync.OnceValues(func() ([]byte, error) { return json.MarshalIndent(a.OpenAPI(), "", "  ") })
 	return a

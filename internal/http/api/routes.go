@@ -75,6 +75,7 @@ func (a *API) table() []route {
 		a.insightRoutes(),
 		a.pipelineRoutes(),
 		a.monitorRoutes(),
+		a.sentryRoutes(),
 		a.docRoutes(),
 	)
 }

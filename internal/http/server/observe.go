@@ -133,16 +133,23 @@ func tagRequest(e *sentry.Event, method, route, requestID string, notes []slog.A
 	e.Request = &sentry.Request{Method: method, URL: route}
 }
 
-// mountMetrics serves GET /metrics when metrics are on. With a token set,
-// only `Authorization: Bearer <token>` gets in (compared in constant time).
+// mountMetrics serves GET /metrics when metrics are on.
 func (s *Server) mountMetrics(r chi.Router) {
-	o := s.deps.Observe
+	if s.deps.Observe.Metrics != nil {
+		r.Method(http.MethodGet, "/metrics", MetricsHandler(s.deps.Observe))
+	}
+}
+
+// MetricsHandler serves o.Metrics in the Prometheus text format. With a
+// token set, only `Authorization: Bearer <token>` gets in (compared in
+// constant time). `vectoros worker --metrics-addr` serves it too.
+func MetricsHandler(o Observability) http.Handler {
 	if o.Metrics == nil {
-		return
+		return http.NotFoundHandler()
 	}
 	h := o.Metrics.Handler()
 	want := sha256.Sum256([]byte(o.MetricsToken))
-	r.Get("/metrics", func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o.MetricsToken != "" {
 			scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 			got := sha256.Sum256([]byte(strings.TrimSpace(token)))
