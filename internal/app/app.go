@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vectoros/vectoros/internal/config"
+	"github.com/vectoros/vectoros/internal/observe"
 	"github.com/vectoros/vectoros/internal/store"
 )
 
@@ -67,10 +68,11 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.IsProduction() {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(observe.Redact(h, secretValues(cfg))) // no configured secret in any line
 }
 
 // openStore connects to the database, retrying for up to wait so a process

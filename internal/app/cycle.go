@@ -29,6 +29,11 @@ func newCycleCmd(env Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			obs, log, err := newObservability(cfg, log)
+			if err != nil {
+				return err
+			}
+			defer obs.close()
 			s, err := openStore(ctx, cfg, env, log, 10*time.Second)
 			if err != nil {
 				return err
@@ -37,7 +42,7 @@ func newCycleCmd(env Env) *cobra.Command {
 			if err := checkSchemaForMonitor(ctx, s, log); err != nil {
 				return err
 			}
-			m, err := newMonitor(cfg, env, s, log)
+			m, err := newMonitor(cfg, env, s, log, obs)
 			if err != nil {
 				return err
 			}

@@ -29,23 +29,24 @@ func checkSchemaForMonitor(ctx context.Context, s *store.Store, log *slog.Logger
 	return nil
 }
 
-// newMonitor builds the monitor with the configured narrator.
-func newMonitor(cfg config.Config, env Env, s *store.Store, log *slog.Logger) (*monitor.Monitor, error) {
-	n, err := newNarrator(cfg, s, env.Now, log)
+// newMonitor builds the monitor with the configured narrator; obs (maybe
+// nil) counts its LLM calls and reports its failed runs.
+func newMonitor(cfg config.Config, env Env, s *store.Store, log *slog.Logger, obs *observability) (*monitor.Monitor, error) {
+	n, err := newNarrator(cfg, s, env.Now, log, obs.llmCalls())
 	if err != nil {
 		return nil, err
 	}
-	return monitor.New(monitor.Options{Store: s, Logger: log, Now: env.Now, Narrator: n}), nil
+	return monitor.New(monitor.Options{Store: s, Logger: log, Now: env.Now, Narrator: n, Finished: obs.runFinished}), nil
 }
 
 // startQueue starts the monitor's job queue. A worker works runs and takes
 // part in the periodic cycle (River's leader election makes one process
 // insert it); without work it only enqueues (serve --no-worker), so the API
 // can still request runs for a worker elsewhere.
-func startQueue(ctx context.Context, cfg config.Config, env Env, s *store.Store, log *slog.Logger, work bool) (*monitor.Queue, func(), error) {
+func startQueue(ctx context.Context, cfg config.Config, env Env, s *store.Store, log *slog.Logger, work bool, obs *observability) (*monitor.Queue, func(), error) {
 	opts := monitor.QueueOptions{Store: s, Interval: cfg.MonitorInterval, Logger: log}
 	if work {
-		m, err := newMonitor(cfg, env, s, log)
+		m, err := newMonitor(cfg, env, s, log, obs)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -17,7 +17,10 @@ import (
 // spend from the store, so LLM_DAILY_BUDGET_USD holds across replicas. A
 // model without a price in the table is a startup error: its spend could
 // not be bounded.
-func newNarrator(cfg config.Config, s *store.Store, now func() time.Time, log *slog.Logger) (narrate.Narrator, error) {
+//
+// observe, when set, is told every LLM call's outcome (the
+// vectoros_llm_calls_total counter).
+func newNarrator(cfg config.Config, s *store.Store, now func() time.Time, log *slog.Logger, observe func(outcome string)) (narrate.Narrator, error) {
 	if cfg.AnthropicAPIKey == "" {
 		log.Info("narrator: built-in template (set ANTHROPIC_API_KEY to word insights with Claude)")
 		return narrate.Template{}, nil
@@ -33,6 +36,7 @@ func newNarrator(cfg config.Config, s *store.Store, now func() time.Time, log *s
 		Base:           narrate.Template{},
 		Now:            now,
 		Logger:         log,
+		Observe:        observe,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ANTHROPIC_MODEL: %w", err)

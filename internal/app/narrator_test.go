@@ -39,7 +39,7 @@ func narratorRequest() narrate.Request {
 
 func TestNewNarratorTemplateWithoutKey(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *store.Store, clock *testdb.Clock) {
-		n, err := newNarrator(narratorConfig(t, nil), s, clock.Now, slog.New(slog.DiscardHandler))
+		n, err := newNarrator(narratorConfig(t, nil), s, clock.Now, slog.New(slog.DiscardHandler), nil)
 		if err != nil || n.Name() != narrate.TemplateName {
 			t.Fatalf("narrator %v, err %v; want the template", n, err)
 		}
@@ -49,7 +49,7 @@ func TestNewNarratorTemplateWithoutKey(t *testing.T) {
 func TestNewNarratorRefusesUnpricedModel(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *store.Store, clock *testdb.Clock) {
 		_, err := newNarrator(narratorConfig(t, map[string]string{"ANTHROPIC_API_KEY": "k", "ANTHROPIC_MODEL": "claude-next-9"}),
-			s, clock.Now, slog.New(slog.DiscardHandler))
+			s, clock.Now, slog.New(slog.DiscardHandler), nil)
 		if err == nil || !strings.Contains(err.Error(), "ANTHROPIC_MODEL") {
 			t.Errorf("err = %v", err)
 		}
@@ -65,7 +65,7 @@ func TestNewNarratorClaudeBudgetAcrossReplicas(t *testing.T) {
 		defer fake.Close()
 		cfg := narratorConfig(t, map[string]string{"ANTHROPIC_API_KEY": fake.APIKey, "ANTHROPIC_BASE_URL": fake.URL,
 			"LLM_DAILY_BUDGET_USD": "0.5", "LLM_MAX_CONCURRENCY": "2"})
-		n, err := newNarrator(cfg, s, clock.Now, slog.New(slog.DiscardHandler))
+		n, err := newNarrator(cfg, s, clock.Now, slog.New(slog.DiscardHandler), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,6 +47,11 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	obs, log, err := newObservability(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer obs.close() // last: after the monitor stopped, flush what Sentry still has
 	// Lines logged with a request's context (the store's slow-query
 	// warnings too) carry its request_id.
 	log = httpx.WithRequestIDs(log)
@@ -68,7 +73,8 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 	}
 	// The monitor runs here unless --no-worker; either way the API can
 	// request runs (a worker elsewhere picks them up).
-	queue, stopMonitor, err := startQueue(ctx, cfg, env, s, log, !f.noWorker)
+	obs.measure(s, env.Now)
+	queue, stopMonitor, err := startQueue(ctx, cfg, env, s, log, !f.noWorker, obs)
 	if err != nil {
 		return err
 	}
@@ -76,9 +82,10 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 	srv := server.New(server.Deps{Store: s, Logger: log, Version: Version(), Now: env.Now,
 		Hasher: password.NewHasher(password.Default, 2), Production: cfg.IsProduction(), PublicURL: cfg.PublicURL,
 		CORSOrigins: cfg.CORSOrigins, TrustProxyHeaders: cfg.TrustProxyHeaders,
-		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow, MonitorInterval: cfg.MonitorInterval})
+		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow, MonitorInterval: cfg.MonitorInterval,
+		Observe: obs.http()})
 	defer srv.Close()
-	api.Register(srv, api.Deps{Store: s, Now: env.Now, PublicURL: cfg.PublicURL, Monitor: queue})
+	api.Register(srv, api.Deps{Store: s, Now: env.Now, PublicURL: cfg.PublicURL, Monitor: queue, Sentry: obs.sentry})
 	if _, err := web.Register(srv, web.Deps{Store: s, Now: env.Now, Runs: queue, MonitorInterval: cfg.MonitorInterval,
 		PublicURL: cfg.PublicURL}); err != nil {
 		return err

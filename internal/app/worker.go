@@ -7,10 +7,11 @@ import (
 )
 
 // newWorkerCmd runs the monitor alone: the periodic cycle and workspace
-// runs, no HTTP. Run as many as you like on PostgreSQL; each workspace is
-// worked once per cycle.
+// runs, no HTTP (unless --metrics-addr serves /metrics for Prometheus). Run
+// as many as you like on PostgreSQL; each workspace is worked once per cycle.
 func newWorkerCmd(env Env) *cobra.Command {
-	return &cobra.Command{
+	var metricsAddr string
+	cmd := &cobra.Command{
 		Use:   "worker",
 		Short: "Run the monitor only (the periodic cycle and workspace runs), without the web server",
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -19,6 +20,11 @@ func newWorkerCmd(env Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			obs, log, err := newObservability(cfg, log)
+			if err != nil {
+				return err
+			}
+			defer obs.close()
 			s, err := openStore(ctx, cfg, env, log, 60*time.Second)
 			if err != nil {
 				return err
@@ -27,12 +33,20 @@ func newWorkerCmd(env Env) *cobra.Command {
 			if err := checkSchemaForMonitor(ctx, s, log); err != nil {
 				return err
 			}
-			_, stop, err := startQueue(ctx, cfg, env, s, log, true)
+			obs.measure(s, env.Now)
+			_, stop, err := startQueue(ctx, cfg, env, s, log, true, obs)
 			if err != nil {
 				return err
 			}
+			ready := ""
+			if metricsAddr != "" {
+				if ready, err = obs.serveMetrics(ctx, metricsAddr); err != nil {
+					stop()
+					return err
+				}
+			}
 			if env.Ready != nil {
-				env.Ready("")
+				env.Ready(ready) // the metrics address, or "" without one
 			}
 			<-ctx.Done()
 			log.Info("shutting down: letting running workspace runs finish", "grace", monitorStopGrace)
@@ -40,4 +54,7 @@ func newWorkerCmd(env Env) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "",
+		"serve GET /metrics (behind METRICS_TOKEN) and GET /health on this address, e.g. :9464 (the LLM call counters live in the process that makes the calls)")
+	return cmd
 }

@@ -43,6 +43,10 @@ type Options struct {
 	// NarrateConcurrency caps concurrent Narrate calls (the narrator also
 	// enforces its own limit).
 	NarrateConcurrency int
+	// Finished, when set, is told each run's final outcome once it is
+	// recorded: the run with its figures and, when it failed, the error
+	// (the app reports failures to Sentry with workspace and run tags).
+	Finished func(ctx context.Context, run domain.MonitorRun, err error)
 }
 
 // Monitor runs workspace runs. It is safe for concurrent use.
@@ -55,6 +59,7 @@ type Monitor struct {
 	analyze    func(domain.WorkspaceSnapshot, time.Time) []domain.Finding
 	batchDeals int
 	narrateN   int
+	finished   func(ctx context.Context, run domain.MonitorRun, err error)
 	// hook, when set (tests), is called at the named stages of a run:
 	// "loaded" after the snapshot, "reconciled" before persisting.
 	hook func(stage, workspaceID string)
@@ -63,7 +68,7 @@ type Monitor struct {
 // New builds a Monitor.
 func New(o Options) *Monitor {
 	m := &Monitor{store: o.Store, log: o.Logger, now: o.Now, narrator: o.Narrator, analyze: o.Analyze,
-		batchDeals: o.BatchDeals, narrateN: o.NarrateConcurrency}
+		batchDeals: o.BatchDeals, narrateN: o.NarrateConcurrency, finished: o.Finished}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}
@@ -172,7 +177,13 @@ func (m *Monitor) execute(ctx context.Context, runID string, lastAttempt bool, p
 	}
 	announce(m.log, sum)
 	if fig.Status == domain.RunFailed {
+		if m.finished != nil {
+			m.finished(fctx, fig, werr)
+		}
 		return fig, false, werr
+	}
+	if m.finished != nil {
+		m.finished(fctx, fig, nil)
 	}
 	return fig, false, nil
 }
