@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vectoros/vectoros/internal/domain"
@@ -42,13 +44,14 @@ func (s *Store) LoadSnapshot(ctx context.Context, workspaceID string) (domain.Wo
 	if err := s.loadActivityFacts(ctx, workspaceID, snap.Deals, index); err != nil {
 		return snap, err
 	}
-	events, err := s.q.query(ctx, `SELECT e.id, e.workspace_id, e.deal_id, e.kind, e.old_value, e.new_value, e.actor_kind, e.actor_id, e.at
-		FROM deal_events e JOIN deals d ON d.id = e.deal_id
-		WHERE e.workspace_id = $1 AND d.status = 'open' AND e.kind IN `+snapshotEventKinds+` ORDER BY e.deal_id, e.at, e.id`, workspaceID)
+	events, err := s.q.query(ctx, `SELECT `+snapshotEventCols+`
+		FROM deal_events e
+		WHERE e.workspace_id = $1 AND e.kind IN `+snapshotEventKinds+`
+		AND e.deal_id IN (SELECT id FROM deals WHERE workspace_id = $1 AND status = 'open')`, workspaceID)
 	if err != nil {
 		return snap, fmt.Errorf("store: load snapshot: events: %w", err)
 	}
-	all, err := collectEvents(events)
+	all, err := collectSnapshotEvents(events, workspaceID)
 	if err != nil {
 		return snap, err
 	}
@@ -57,19 +60,26 @@ func (s *Store) LoadSnapshot(ctx context.Context, workspaceID string) (domain.Wo
 			snap.Deals[i].Events = append(snap.Deals[i].Events, e)
 		}
 	}
-	won, err := s.q.query(ctx, `SELECT e.id, e.workspace_id, e.deal_id, e.kind, e.old_value, e.new_value, e.actor_kind, e.actor_id, e.at
-		FROM deal_events e JOIN deals d ON d.id = e.deal_id
-		WHERE e.workspace_id = $1 AND d.status = 'won' AND e.kind IN ('created', 'stage_changed') ORDER BY e.deal_id, e.at, e.id`, workspaceID)
+	for i := range snap.Deals {
+		sortEvents(snap.Deals[i].Events)
+	}
+	won, err := s.q.query(ctx, `SELECT `+snapshotEventCols+`
+		FROM deal_events e
+		WHERE e.workspace_id = $1 AND e.kind IN ('created', 'stage_changed')
+		AND e.deal_id IN (SELECT id FROM deals WHERE workspace_id = $1 AND status = 'won')`, workspaceID)
 	if err != nil {
 		return snap, fmt.Errorf("store: load snapshot: won history: %w", err)
 	}
-	wonEvents, err := collectEvents(won)
+	wonEvents, err := collectSnapshotEvents(won, workspaceID)
 	if err != nil {
 		return snap, err
 	}
 	snap.WonHistories = map[string][]domain.DealEvent{}
 	for _, e := range wonEvents {
 		snap.WonHistories[e.DealID] = append(snap.WonHistories[e.DealID], e)
+	}
+	for _, h := range snap.WonHistories {
+		sortEvents(h)
 	}
 	return snap, nil
 }
@@ -80,8 +90,8 @@ func (s *Store) loadActivityFacts(ctx context.Context, workspaceID string, deals
 		MAX(CASE WHEN a.completed_at IS NULL THEN a.scheduled_at END),
 		SUM(CASE WHEN a.completed_at IS NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN a.completed_at IS NOT NULL THEN 1 ELSE 0 END)
-		FROM activities a JOIN deals d ON d.id = a.deal_id
-		WHERE a.workspace_id = $1 AND d.status = 'open' GROUP BY a.deal_id`, workspaceID)
+		FROM activities a
+		WHERE a.workspace_id = $1 GROUP BY a.deal_id`, workspaceID)
 	if err != nil {
 		return fmt.Errorf("store: load snapshot: activities: %w", err)
 	}
@@ -119,4 +129,40 @@ func aggTime(v sql.Null[any]) (*time.Time, error) {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// snapshotEventCols are the change-log columns the rules read, all in the
+// deal_events_ws_snapshot index so SQLite never visits the table.
+const snapshotEventCols = "e.id, e.deal_id, e.kind, e.old_value, e.new_value, e.at"
+
+func collectSnapshotEvents(rows *sql.Rows, workspaceID string) ([]domain.DealEvent, error) {
+	defer rows.Close()
+	var out []domain.DealEvent
+	for rows.Next() {
+		e := domain.DealEvent{WorkspaceID: workspaceID}
+		var oldV, newV sql.NullString
+		if err := rows.Scan(&e.ID, &e.DealID, &e.Kind, &oldV, &newV, timeScan{&e.At}); err != nil {
+			return nil, fmt.Errorf("store: load snapshot: events: %w", err)
+		}
+		if oldV.Valid {
+			e.OldValue = &oldV.String
+		}
+		if newV.Valid {
+			e.NewValue = &newV.String
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// sortEvents orders one deal's events oldest first. Sorting per deal in Go
+// lets the queries above read the change log in index order without a
+// database-wide sort (or a join back to deals per row).
+func sortEvents(ev []domain.DealEvent) {
+	slices.SortFunc(ev, func(a, b domain.DealEvent) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }

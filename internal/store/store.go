@@ -106,7 +106,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // transactions (a read-then-write transaction never fails to upgrade its lock).
 func SQLiteDSN(path string) string {
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(NORMAL)&_time_format=sqlite&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_time_format=sqlite&_txlock=immediate"
 }
 
 // Close closes the pool.
