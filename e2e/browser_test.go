@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/vectoros/vectoros/internal/app"
@@ -130,6 +131,15 @@ func newBrowser(t *testing.T, base string) *browser {
 	}
 	b := &browser{t: t, ctx: ctx, base: base, shots: shots}
 	b.do(chromedp.EmulateViewport(1280, 900))
+	// Every page records its script errors and Content-Security-Policy
+	// violations; shot fails on any.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.__problems = [];
+			document.addEventListener("securitypolicyviolation", e => window.__problems.push("CSP " + e.violatedDirective + " " + e.blockedURI));
+			window.addEventListener("error", e => window.__problems.push("script error " + e.message));`,
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return b
 }
 
@@ -238,9 +248,13 @@ func (b *browser) want(texts ...string) {
 	}
 }
 
-// shot saves a full-page PNG screenshot under testoutput/screenshots.
+// shot saves a full-page PNG screenshot under testoutput/screenshots,
+// after checking the page had no script error or CSP violation.
 func (b *browser) shot(name string) {
 	b.t.Helper()
+	if problems := b.js(`(window.__problems || []).join("\n")`); problems != "" {
+		b.t.Fatalf("%s: %s", b.path(), problems)
+	}
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
