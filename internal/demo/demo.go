@@ -43,6 +43,9 @@ type Options struct {
 	LostDeals int // default 110
 	Now       time.Time
 	BatchSize int // deals per transaction, default 50
+	// ActivityScale multiplies the completed activities per deal (default
+	// 1: about four per deal); benchmarks raise it to reach a million.
+	ActivityScale float64
 }
 
 // Seed creates the demo user, team and workspace unless they exist.
@@ -84,7 +87,10 @@ func Seed(ctx context.Context, s *store.Store, h Hasher, o Options) (Result, err
 	if err != nil {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
-	g := &generator{rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x5eed)), now: o.Now.UTC(), team: team, stages: stages}
+	if o.ActivityScale <= 0 {
+		o.ActivityScale = 1
+	}
+	g := &generator{rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x5eed)), now: o.Now.UTC(), team: team, stages: stages, activityScale: o.ActivityScale}
 	deals := g.pipeline(o.OpenDeals, o.WonDeals, o.LostDeals)
 	res := Result{Created: true, WorkspaceID: ws.ID}
 	for start := 0; start < len(deals); start += o.BatchSize {

@@ -15,10 +15,11 @@ import (
 const day = 24 * time.Hour
 
 type generator struct {
-	rng    *rand.Rand
-	now    time.Time
-	team   []string
-	stages []domain.Stage
+	rng           *rand.Rand
+	now           time.Time
+	team          []string
+	stages        []domain.Stage
+	activityScale float64
 }
 
 func (g *generator) pipeline(open, won, lost int) []store.ImportedDeal {
@@ -197,7 +198,7 @@ func (g *generator) activities(d domain.Deal, actor domain.Actor, outcome string
 		lastTouch = d.CreatedAt.Add(time.Hour)
 	}
 	var out []domain.Activity
-	n := 1 + g.rng.IntN(6)
+	n := int(math.Round(float64(1+g.rng.IntN(6)) * g.activityScale))
 	for i := 0; i < n; i++ {
 		at := d.CreatedAt.Add(time.Duration(float64(lastTouch.Sub(d.CreatedAt)) * float64(i+1) / float64(n))).Truncate(time.Second)
 		typ := []domain.ActivityType{domain.ActivityEmail, domain.ActivityCall, domain.ActivityMeeting, domain.ActivityEmail, domain.ActivityNote}[g.rng.IntN(5)]
