@@ -56,7 +56,10 @@ func startQueue(ctx context.Context, cfg config.Config, env Env, s *store.Store,
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := q.Start(ctx); err != nil {
+	// Not ctx itself: River treats the start context's cancellation (SIGTERM)
+	// as a hard stop that cancels running jobs. stop below is the graceful
+	// path: running workspace runs get monitorStopGrace to finish.
+	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
 		_ = q.Stop(context.WithoutCancel(ctx))
 		return nil, nil, err
 	}
