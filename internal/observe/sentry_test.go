@@ -160,3 +160,36 @@ func TestLogHandlerReportsRequestErrors(t *testing.T) {
 		t.Fatalf("log output (want the 4 lines at WARN and above):\n%s", out.String())
 	}
 }
+
+// TestCloseFlushes: events still queued when the process stops reach Sentry
+// before Close returns (the app closes last on shutdown).
+func TestCloseFlushes(t *testing.T) {
+	ingest := sentrytest.NewServer(t)
+	ingest.SetDelay(500 * time.Millisecond)
+	var logs bytes.Buffer
+	s, err := observe.NewSentry(observe.SentryOptions{DSN: ingest.DSN(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.RunFailed(context.Background(), domain.MonitorRun{ID: "r1", WorkspaceID: "w1"}, errors.New("first"))
+	s.RunFailed(context.Background(), domain.MonitorRun{ID: "r2", WorkspaceID: "w1"}, errors.New("second"))
+	if n := len(ingest.Events()); n != 0 {
+		t.Fatalf("%d events arrived before Close; the delay should hold them", n)
+	}
+	s.Close(5 * time.Second)
+	if n := len(ingest.Events()); n != 2 {
+		t.Fatalf("%d events after Close, want 2", n)
+	}
+	if logs.Len() != 0 {
+		t.Fatalf("Close complained: %s", logs.String())
+	}
+
+	// A Sentry slower than the wait: Close gives up and says so.
+	s2, _ := observe.NewSentry(observe.SentryOptions{DSN: ingest.DSN(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	ingest.SetDelay(2 * time.Second)
+	s2.RunFailed(context.Background(), domain.MonitorRun{ID: "r3"}, errors.New("third"))
+	s2.Close(100 * time.Millisecond)
+	if !strings.Contains(logs.String(), "not sent before shutdown") {
+		t.Fatalf("no warning: %q", logs.String())
+	}
+}

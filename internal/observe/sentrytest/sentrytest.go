@@ -63,11 +63,20 @@ func (e Event) Text() string {
 
 // Server is the ingest endpoint.
 type Server struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	evs  []Event
-	auth []string // X-Sentry-Auth headers seen
-	raw  bytes.Buffer
+	srv   *httptest.Server
+	mu    sync.Mutex
+	evs   []Event
+	auth  []string // X-Sentry-Auth headers seen
+	raw   bytes.Buffer
+	delay time.Duration
+}
+
+// SetDelay makes the endpoint take d before it reads an envelope (a slow
+// or distant Sentry).
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
 }
 
 // NewServer starts an ingest endpoint, closed when the test ends.
@@ -88,6 +97,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	s.mu.Lock()
+	d := s.delay
+	s.mu.Unlock()
+	time.Sleep(d)
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	defer s.mu.Unlock()
