@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestChecklistEndToEnd walks the checklist's end-to-end test in chromium:
@@ -175,6 +177,16 @@ func TestChecklistEndToEnd(t *testing.T) {
 		t.Fatalf("secret %q", secret)
 	}
 	b.shot("19-settings-new-key")
+	b.open(ws + "/settings")
+	b.typeIn("#f-inv-email", "bob@example.com")
+	if st := b.submit("form[action$='/settings/invitations'] button[type=submit]"); st != 200 {
+		t.Fatalf("create invitation: HTTP %d", st)
+	}
+	link := b.text("#new-link")
+	if !strings.HasPrefix(link, base+"/invitations/vinv_") {
+		t.Fatalf("invitation link %q", link)
+	}
+	b.shot("19-settings-new-invitation")
 	b.open(dealPath + "/edit")
 	b.shot("20-deal-edit")
 
@@ -203,4 +215,22 @@ func TestChecklistEndToEnd(t *testing.T) {
 	if strings.Contains(b.body(), "Test Deal") {
 		t.Fatal("the first user's deal in the second user's dashboard")
 	}
+
+	// Membership is what opens it: Bob accepts Ann's invitation.
+	b.open(strings.TrimPrefix(link, base))
+	b.want("Join a workspace", "bob@example.com")
+	b.shot("24-invitation")
+	if st := b.submit("form[action^='/invitations/'] button"); st != 200 || b.path() != ws {
+		t.Fatalf("accept: HTTP %d at %s", st, b.path())
+	}
+	b.want("You joined Acme Sales as member.")
+	b.open(dealPath)
+	b.want("Test Deal - High Value", "Probability changed from 20% to 60%")
+	b.open(ws + "/operations")
+	b.want("Not allowed", "for the workspace") // members do not see operations
+	b.shot("25-member-forbidden")
+	// Bob now has two workspaces: the switcher lists both.
+	b.do(chromedp.Click(chromedp.CSS(".switcher summary")))
+	b.want("Acme Sales (member)", "Rival Co (owner)")
+	b.shot("26-workspace-switcher")
 }

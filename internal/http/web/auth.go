@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/vectoros/vectoros/internal/domain"
 )
@@ -58,7 +59,8 @@ func (h *Web) signUpForm(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/")
 		return
 	}
-	h.render(w, r, http.StatusOK, "signup", view{Title: "Create your account", Data: authPage{Form: newForm(nil)}})
+	h.render(w, r, http.StatusOK, "signup", view{Title: "Create your account",
+		Data: authPage{Form: newForm(nil), Next: localPath(r.URL.Query().Get("next"), "")}})
 }
 
 func (h *Web) signUp(w http.ResponseWriter, r *http.Request) {
@@ -68,6 +70,7 @@ func (h *Web) signUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	next := localPath(f.Get("next"), "")
 	if f.Get("password") != f.Values.Get("password_confirm") {
 		f.Fail("password_confirm", "does not match the password")
 	}
@@ -85,11 +88,18 @@ func (h *Web) signUp(w http.ResponseWriter, r *http.Request) {
 	if !f.OK() {
 		f.Values.Del("password")
 		f.Values.Del("password_confirm")
-		h.render(w, r, http.StatusUnprocessableEntity, "signup", view{Title: "Create your account", Data: authPage{Form: f}})
+		h.render(w, r, http.StatusUnprocessableEntity, "signup", view{Title: "Create your account", Data: authPage{Form: f, Next: next}})
 		return
 	}
 	if err := h.auth.StartSession(ctx, u); err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	// Someone who came with an invitation link goes back to it; everyone
+	// else sets up a workspace.
+	if strings.HasPrefix(next, "/invitations/") {
+		h.setFlash(r, "success", "Welcome to VectorOS, %s.", u.Name)
+		redirect(w, r, next)
 		return
 	}
 	h.setFlash(r, "success", "Welcome to VectorOS, %s. Set up your workspace to start.", u.Name)

@@ -84,9 +84,20 @@ func TestSettingsMembersInvitationsAndKeys(t *testing.T) {
 		if lm == nil {
 			t.Fatalf("no link shown\n%s", p.body)
 		}
+		// Bob has no account yet: the link asks him to sign in, he signs up
+		// from there and comes back to the invitation, never to onboarding.
 		b := h.client()
-		b.signUp("bob@example.com", "Bob's")
-		wantText(t, b.get("/invitations/"+lm[1]), "Accept the invitation")
+		p = b.get("/invitations/" + lm[1])
+		if !strings.HasPrefix(p.path, "/signin?next=") {
+			t.Fatalf("invitation while signed out: %s", p.path)
+		}
+		wantText(t, p, `href="/signup?next=%2finvitations%2f`+lm[1])
+		p = b.post("/signup", vals("name", "Bob", "email", "bob@example.com", "password", testPassword,
+			"password_confirm", testPassword, "next", "/invitations/"+lm[1]))
+		if p.path != "/invitations/"+lm[1] {
+			t.Fatalf("after sign up: %s", p.path)
+		}
+		wantText(t, p, "Accept the invitation")
 		p = b.post("/invitations/"+lm[1], nil)
 		if p.path != "/w/"+ws {
 			t.Fatalf("accepted: %s\n%s", p.path, p.body)
