@@ -106,6 +106,8 @@ type browser struct {
 	shots string
 }
 
+// newBrowser starts chromium (skipping the test without one) on base, the
+// server's URL as serve returns it.
 func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
 	exe := chromiumPath(t)

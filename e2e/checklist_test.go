@@ -17,6 +17,7 @@ import (
 // and a second user cannot open the first user's deal (404 page). Every page
 // is screenshotted.
 func TestChecklistEndToEnd(t *testing.T) {
+	chromiumPath(t) // skip (or fail in CI) before starting the server
 	base := serve(t)
 	b := newBrowser(t, base)
 

@@ -13,6 +13,7 @@ import (
 // realistic pipeline (hundreds of deals, months of history) — the pages
 // as a team sees them — and moves a deal on the board by drag-and-drop.
 func TestDemoWorkspacePages(t *testing.T) {
+	chromiumPath(t) // skip (or fail in CI) before starting the server
 	base := serve(t, "--demo")
 	b := newBrowser(t, base)
 	b.open("/signin")
