@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vectoros/vectoros/internal/domain"
+	"github.com/vectoros/vectoros/internal/http/server"
 	"github.com/vectoros/vectoros/internal/store"
 	"github.com/vectoros/vectoros/internal/testdb"
 )
@@ -135,5 +137,23 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		if err != nil || len(deals) != 0 {
 			t.Fatalf("a cross-site post saved a deal: %v %v", deals, err)
 		}
+	})
+}
+
+// The sign-in and sign-up forms share the server's rate limit; a refusal
+// is a page, not the API's JSON.
+func TestSignInRateLimitPage(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *store.Store, clock *testdb.Clock) {
+		h := newHarness(t, s, clock, func(d *server.Deps) { d.RateLimitMax, d.RateLimitWindow = 3, time.Hour })
+		c := h.client()
+		for range 3 {
+			p := c.post("/signin", vals("email", "nobody@example.com", "password", "wrong-password-1"))
+			wantStatus(t, p, http.StatusUnprocessableEntity)
+		}
+		p := c.post("/signin", vals("email", "nobody@example.com", "password", "wrong-password-1"))
+		wantStatus(t, p, http.StatusTooManyRequests)
+		wantText(t, p, "<html", "Slow down", "Too many attempts from here")
+		// Pages other than the two forms are not limited.
+		wantStatus(t, c.get("/signin"), http.StatusOK)
 	})
 }

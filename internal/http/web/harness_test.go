@@ -49,9 +49,13 @@ func (r *runRecorder) RequestRun(_ context.Context, workspaceID string) (string,
 	return "run-" + workspaceID, len(r.got) > 1, nil
 }
 
-func newHarness(t *testing.T, s *store.Store, clock *testdb.Clock) *harness {
+func newHarness(t *testing.T, s *store.Store, clock *testdb.Clock, opts ...func(*server.Deps)) *harness {
 	t.Helper()
-	srv := server.New(server.Deps{Store: s, Now: clock.Now, Hasher: password.NewHasher(password.Fast, 4)})
+	deps := server.Deps{Store: s, Now: clock.Now, Hasher: password.NewHasher(password.Fast, 4)}
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv := server.New(deps)
 	t.Cleanup(srv.Close)
 	h := &harness{t: t, s: s, clock: clock, runs: &runRecorder{}}
 	if _, err := web.Register(srv, web.Deps{Store: s, Now: clock.Now, Runs: h.runs}); err != nil {

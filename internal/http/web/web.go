@@ -107,9 +107,9 @@ func (h *Web) Mount(r chi.Router) {
 		r.Use(h.recoverer, pageHeaders)
 		r.Get("/", h.landing)
 		r.Get("/signup", h.signUpForm)
-		r.With(h.limit).Post("/signup", h.signUp)
+		r.With(h.pageLimit).Post("/signup", h.signUp)
 		r.Get("/signin", h.signInForm)
-		r.With(h.limit).Post("/signin", h.signIn)
+		r.With(h.pageLimit).Post("/signin", h.signIn)
 		r.Post("/signout", h.signOut)
 		r.Group(func(r chi.Router) {
 			r.Use(h.requireUser)
