@@ -139,6 +139,24 @@ func (g *generator) deal(n int, lastOpen, outcome string) store.ImportedDeal {
 		events = append(events, domain.DealEvent{Kind: domain.EventValueChanged, OldValue: ptr(strconv.FormatInt(old, 10)),
 			NewValue: ptr(strconv.FormatInt(cut, 10)), Actor: actor, At: at})
 	}
+	// The created event holds the deal as first entered, so its history
+	// reads from the first stage and the original value and close date.
+	initial := d
+	initial.Stage, initial.Status, initial.StageEnteredAt, initial.ClosedAt = path[0], domain.DealOpen, d.CreatedAt, nil
+	initial.Probability = g.defaultProbability(path[0])
+	for _, e := range events {
+		switch e.Kind {
+		case domain.EventValueChanged:
+			if v, err := strconv.ParseInt(*e.OldValue, 10, 64); err == nil && initial.Value == d.Value {
+				initial.Value = &v
+			}
+		case domain.EventCloseDateChanged:
+			if cd, err := domain.ParseDate(*e.OldValue); err == nil && initial.CloseDate == d.CloseDate {
+				initial.CloseDate = &cd
+			}
+		}
+	}
+	events = append([]domain.DealEvent{{Kind: domain.EventCreated, NewValue: ptr(store.CreatedEventValue(initial)), Actor: actor, At: d.CreatedAt}}, events...)
 	d.UpdatedAt = d.StageEnteredAt
 	for _, e := range events {
 		if e.At.After(d.UpdatedAt) {
@@ -212,6 +230,11 @@ func (g *generator) activities(d domain.Deal, actor domain.Actor, outcome string
 			CreatedBy: actor, CreatedAt: lastTouch})
 	}
 	return out
+}
+
+func (g *generator) defaultProbability(stage string) *int {
+	st, _ := domain.StageByKey(g.stages, stage)
+	return &st.DefaultProbability
 }
 
 func stagePath(last string) []string {

@@ -201,6 +201,14 @@ func workspaceAndStages(ctx context.Context, q runner, workspaceID string) (doma
 	return ws, stages, err
 }
 
+// CreatedEventValue is the created event's NewValue for a deal with these
+// initial values: imports whose deals changed after creation pass a
+// created event built from the deal as it was first entered.
+func CreatedEventValue(d domain.Deal) string {
+	b, _ := json.Marshal(createdValues(d))
+	return string(b)
+}
+
 func createdValues(d domain.Deal) map[string]any {
 	m := map[string]any{"title": d.Title, "stage": d.Stage, "currency": d.Currency, "status": d.Status,
 		"stage_entered_at": d.StageEnteredAt.Format(time.RFC3339Nano)}
