@@ -50,7 +50,7 @@ func newObservability(cfg config.Config, log *slog.Logger) (*observability, *slo
 // deployment-wide figures it holds.
 func (o *observability) measure(s *store.Store, now func() time.Time) {
 	o.metrics = observe.NewMetrics(observe.MetricsOptions{Version: Version(), Environment: o.cfg.AppEnv,
-		DB: s.DB(), Figures: s.DeploymentFigures, Now: now, Logger: o.log})
+		DB: s.DB(), Figures: store.NewFiguresReader(s).Read, Now: now, Logger: o.log})
 }
 
 // http is what the HTTP server reports to.

@@ -213,7 +213,7 @@ func TestMetricsAfterCycle(t *testing.T) {
 			}
 			open := 0.0
 			for k, v := range got {
-				if strings.HasPrefix(k, "vectoros_insights{") && strings.Contains(k, `state="open"`) {
+				if strings.HasPrefix(k, "vectoros_insights_open{") {
 					open += v
 				}
 			}

@@ -51,8 +51,8 @@ var (
 	dWorkspaces  = desc("workspaces", "Deployment-wide: workspaces.")
 	dDealsNow    = desc("deals", "Deployment-wide: deals that exist, by status (open, won, lost).", "status")
 	dFeedback    = desc("insight_feedback", "Deployment-wide: insight feedback recorded, by action (viewed, actioned, dismissed, snoozed, …).", "action")
-	dInsights    = desc("insights",
-		"Deployment-wide: insights that exist, by rule, priority and state (open: any status but resolved).", "rule", "priority", "state")
+	dInsights    = desc("insights_open",
+		"Deployment-wide: open insights (any status but resolved), by rule and priority.", "rule", "priority")
 	dUp = desc("figures_up", "1 when the last reading of the deployment-wide figures from the database succeeded; 0 when it failed and older values are shown.")
 )
 
@@ -169,12 +169,8 @@ func (c *figuresCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, a := range sortedKeys(actions) {
 		gauge(dFeedback, float64(actions[a]), a)
 	}
-	for _, in := range f.Insights {
-		state := "resolved"
-		if in.Open {
-			state = "open"
-		}
-		gauge(dInsights, float64(in.N), in.Rule, in.Priority, state)
+	for _, in := range f.OpenInsights {
+		gauge(dInsights, float64(in.N), in.Rule, in.Priority)
 	}
 }
 

@@ -110,9 +110,9 @@ func TestFiguresSeriesAndCache(t *testing.T) {
 		LastSuccess: &ok,
 		LastCycle:   &domain.MonitorCycle{ID: "c", StartedAt: start, CompletedAt: &ok},
 		Users:       9, WeeklyActiveUsers: 4, Workspaces: 3,
-		Deals:    map[string]int64{"open": 20, "won": 2},
-		Feedback: map[string]int64{"viewed": 11, "dismissed": 1},
-		Insights: []store.InsightCount{{Rule: "stale", Priority: "high", Open: true, N: 6}, {Rule: "stale", Priority: "high", N: 2}},
+		Deals:        map[string]int64{"open": 20, "won": 2},
+		Feedback:     map[string]int64{"viewed": 11, "dismissed": 1},
+		OpenInsights: []store.InsightCount{{Rule: "stale", Priority: "high", N: 6}, {Rule: "overdue", Priority: "medium", N: 2}},
 	}}
 	m := observe.NewMetrics(observe.MetricsOptions{Figures: src.read, FiguresTTL: 30 * time.Second, Now: clock.Now})
 	got := scrape(t, m)
@@ -135,18 +135,18 @@ func TestFiguresSeriesAndCache(t *testing.T) {
 		`vectoros_monitor_last_success_timestamp_seconds`:        float64(ok.UnixMilli()) / 1000,
 		`vectoros_monitor_last_cycle_timestamp_seconds`:          float64(ok.UnixMilli()) / 1000,
 		`vectoros_monitor_last_cycle_duration_seconds`:           90,
-		`vectoros_users`:                                                   9,
-		`vectoros_weekly_active_users`:                                     4,
-		`vectoros_workspaces`:                                              3,
-		`vectoros_deals{status="open"}`:                                    20,
-		`vectoros_deals{status="won"}`:                                     2,
-		`vectoros_deals{status="lost"}`:                                    0,
-		`vectoros_insight_feedback{action="viewed"}`:                       11,
-		`vectoros_insight_feedback{action="actioned"}`:                     0,
-		`vectoros_insight_feedback{action="dismissed"}`:                    1,
-		`vectoros_insights{priority="high",rule="stale",state="open"}`:     6,
-		`vectoros_insights{priority="high",rule="stale",state="resolved"}`: 2,
-		`vectoros_figures_up`:                                              1,
+		`vectoros_users`:                                           9,
+		`vectoros_weekly_active_users`:                             4,
+		`vectoros_workspaces`:                                      3,
+		`vectoros_deals{status="open"}`:                            20,
+		`vectoros_deals{status="won"}`:                             2,
+		`vectoros_deals{status="lost"}`:                            0,
+		`vectoros_insight_feedback{action="viewed"}`:               11,
+		`vectoros_insight_feedback{action="actioned"}`:             0,
+		`vectoros_insight_feedback{action="dismissed"}`:            1,
+		`vectoros_insights_open{priority="high",rule="stale"}`:     6,
+		`vectoros_insights_open{priority="medium",rule="overdue"}`: 2,
+		`vectoros_figures_up`:                                      1,
 	})
 
 	// Within the TTL a scrape reuses the reading; after it, reads again.

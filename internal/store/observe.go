@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/vectoros/vectoros/internal/domain"
@@ -29,12 +30,11 @@ type RunTotals struct {
 	CostUSD          float64
 }
 
-// InsightCount is how many insights of a rule and priority exist, open
-// (any status but resolved) or resolved.
+// InsightCount is how many open insights (any status but resolved) have a
+// rule and priority.
 type InsightCount struct {
 	Rule     string
 	Priority string
-	Open     bool
 	N        int64
 }
 
@@ -56,35 +56,48 @@ type DeploymentFigures struct {
 	Workspaces        int64
 	Deals             map[string]int64 // by status: open, won, lost
 	Feedback          map[string]int64 // insight_feedback rows by action: viewed, actioned, …
-	Insights          []InsightCount
+	// OpenInsights by rule and priority. Only open ones: they are bounded by
+	// the open deals (and read through the open-insight index), while
+	// resolved ones pile up forever; the runs' totals count resolutions.
+	OpenInsights []InsightCount
 }
 
-// DeploymentFigures reads the figures. now is the instant weekly activity
-// is measured back from.
+// RunSettle is how long after its completed_at a finished run can still
+// become visible: FinishRun stamps completed_at inside its own short
+// transaction, so only clock skew between replicas could make it longer.
+// Runs older than this are summed once per process and kept.
+const RunSettle = time.Hour
+
+// FiguresReader reads DeploymentFigures repeatedly. Runs are the one table
+// that grows forever (a row per workspace every 30 minutes), so it sums
+// them incrementally: runs that finished before now - RunSettle can no
+// longer change or appear and are added to a running total once; only the
+// last hour is summed again at each reading. It is safe for concurrent use.
+type FiguresReader struct {
+	s        *Store
+	mu       sync.Mutex
+	frozenTo time.Time            // runs with completed_at before it are in frozen
+	frozen   map[string]RunTotals // by status
+}
+
+// NewFiguresReader returns a reader whose first reading sums every run.
+func NewFiguresReader(s *Store) *FiguresReader {
+	return &FiguresReader{s: s, frozen: map[string]RunTotals{}}
+}
+
+// DeploymentFigures reads the figures once (a FiguresReader without memory).
 func (s *Store) DeploymentFigures(ctx context.Context, now time.Time) (DeploymentFigures, error) {
-	f := DeploymentFigures{Runs: map[string]RunTotals{}, Deals: map[string]int64{}, Feedback: map[string]int64{}}
-	rows, err := s.q.query(ctx, `SELECT status, COUNT(*), COALESCE(SUM(`+s.seconds("started_at", "completed_at")+`), 0),
-			COALESCE(SUM(deals_analysed), 0), COALESCE(SUM(insights_created), 0), COALESCE(SUM(insights_updated), 0),
-			COALESCE(SUM(insights_resolved), 0), COALESCE(SUM(critical_count), 0), COALESCE(SUM(llm_calls), 0),
-			COALESCE(SUM(tokens_in), 0), COALESCE(SUM(tokens_out), 0), COALESCE(SUM(cost_usd), 0)
-		FROM monitor_runs WHERE status IN ('succeeded', 'failed', 'skipped') GROUP BY status`)
-	if err != nil {
-		return f, fmt.Errorf("store: figures: runs: %w", err)
-	}
-	for rows.Next() {
-		var status string
-		var t RunTotals
-		var secs, cost float64 // SQLite hands back REAL sums; scan both as float
-		if err := rows.Scan(&status, &t.Runs, &secs, &t.DealsAnalysed, &t.InsightsCreated, &t.InsightsUpdated,
-			&t.InsightsResolved, &t.CriticalAlerts, &t.LLMCalls, &t.TokensIn, &t.TokensOut, &cost); err != nil {
-			rows.Close()
-			return f, fmt.Errorf("store: figures: runs: %w", mapErr(err))
-		}
-		t.Seconds, t.CostUSD = secs, cost
-		f.Runs[status] = t
-	}
-	if err := closeFigureRows(rows); err != nil {
-		return f, fmt.Errorf("store: figures: runs: %w", err)
+	return NewFiguresReader(s).Read(ctx, now)
+}
+
+// Read returns the figures as of now (also the instant weekly activity is
+// measured back from).
+func (r *FiguresReader) Read(ctx context.Context, now time.Time) (DeploymentFigures, error) {
+	s := r.s
+	f := DeploymentFigures{Deals: map[string]int64{}, Feedback: map[string]int64{}}
+	var err error
+	if f.Runs, err = r.runs(ctx, now); err != nil {
+		return f, err
 	}
 	// A cycle counts once complete; skipped runs do not fail it.
 	if err := s.q.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN failed = 0 THEN 1 ELSE 0 END), 0),
@@ -111,20 +124,18 @@ func (s *Store) DeploymentFigures(ctx context.Context, now time.Time) (Deploymen
 	if err := s.countBy(ctx, `SELECT action, COUNT(*) FROM insight_feedback GROUP BY action`, f.Feedback); err != nil {
 		return f, fmt.Errorf("store: figures: feedback: %w", err)
 	}
-	rows, err = s.q.query(ctx, `SELECT rule, priority, CASE WHEN status = 'resolved' THEN 0 ELSE 1 END AS open, COUNT(*)
-		FROM insights GROUP BY rule, priority, CASE WHEN status = 'resolved' THEN 0 ELSE 1 END ORDER BY rule, priority, open`)
+	rows, err := s.q.query(ctx, `SELECT rule, priority, COUNT(*) FROM insights WHERE status <> 'resolved'
+		GROUP BY rule, priority ORDER BY rule, priority`)
 	if err != nil {
 		return f, fmt.Errorf("store: figures: insights: %w", err)
 	}
 	for rows.Next() {
 		var c InsightCount
-		var open int
-		if err := rows.Scan(&c.Rule, &c.Priority, &open, &c.N); err != nil {
+		if err := rows.Scan(&c.Rule, &c.Priority, &c.N); err != nil {
 			rows.Close()
 			return f, fmt.Errorf("store: figures: insights: %w", mapErr(err))
 		}
-		c.Open = open == 1
-		f.Insights = append(f.Insights, c)
+		f.OpenInsights = append(f.OpenInsights, c)
 	}
 	if err := closeFigureRows(rows); err != nil {
 		return f, fmt.Errorf("store: figures: insights: %w", err)
@@ -158,4 +169,86 @@ func closeFigureRows(rows interface {
 	err := rows.Err()
 	rows.Close()
 	return mapErr(err)
+}
+
+// runs returns the totals by status: the frozen part brought up to
+// now - RunSettle, plus the tail after it.
+func (r *FiguresReader) runs(ctx context.Context, now time.Time) (map[string]RunTotals, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cut := now.Add(-RunSettle).UTC().Truncate(time.Microsecond)
+	if cut.After(r.frozenTo) {
+		add, err := r.s.runTotals(ctx, r.frozenTo, cut)
+		if err != nil {
+			return nil, err
+		}
+		for st, t := range add {
+			r.frozen[st] = r.frozen[st].plus(t)
+		}
+		r.frozenTo = cut
+	}
+	tail, err := r.s.runTotals(ctx, r.frozenTo, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]RunTotals, len(r.frozen)+len(tail))
+	for st, t := range r.frozen {
+		out[st] = t
+	}
+	for st, t := range tail {
+		out[st] = out[st].plus(t)
+	}
+	return out, nil
+}
+
+func (t RunTotals) plus(o RunTotals) RunTotals {
+	return RunTotals{Runs: t.Runs + o.Runs, Seconds: t.Seconds + o.Seconds, DealsAnalysed: t.DealsAnalysed + o.DealsAnalysed,
+		InsightsCreated: t.InsightsCreated + o.InsightsCreated, InsightsUpdated: t.InsightsUpdated + o.InsightsUpdated,
+		InsightsResolved: t.InsightsResolved + o.InsightsResolved, CriticalAlerts: t.CriticalAlerts + o.CriticalAlerts,
+		LLMCalls: t.LLMCalls + o.LLMCalls, TokensIn: t.TokensIn + o.TokensIn, TokensOut: t.TokensOut + o.TokensOut,
+		CostUSD: t.CostUSD + o.CostUSD}
+}
+
+// runTotals sums the finished runs with completed_at in [from, to); a zero
+// from or to leaves that side open. The bounds use monitor_runs_completed.
+func (s *Store) runTotals(ctx context.Context, from, to time.Time) (map[string]RunTotals, error) {
+	// A run has completed_at exactly when its status is final; filtering on
+	// it (not on status) lets a bounded read use monitor_runs_completed.
+	where, args := "completed_at IS NOT NULL", []any{}
+	if !from.IsZero() {
+		args = append(args, ts(from))
+		where += fmt.Sprintf(" AND completed_at >= $%d", len(args))
+	}
+	if !to.IsZero() {
+		args = append(args, ts(to))
+		where += fmt.Sprintf(" AND completed_at < $%d", len(args))
+	}
+	// Grouping by an expression, not the column: SQLite would otherwise walk
+	// monitor_runs_status (sorted by status) over every run rather than
+	// search monitor_runs_completed for the bounded range.
+	rows, err := s.q.query(ctx, `SELECT status || '' AS st, COUNT(*), COALESCE(SUM(`+s.seconds("started_at", "completed_at")+`), 0),
+			COALESCE(SUM(deals_analysed), 0), COALESCE(SUM(insights_created), 0), COALESCE(SUM(insights_updated), 0),
+			COALESCE(SUM(insights_resolved), 0), COALESCE(SUM(critical_count), 0), COALESCE(SUM(llm_calls), 0),
+			COALESCE(SUM(tokens_in), 0), COALESCE(SUM(tokens_out), 0), COALESCE(SUM(cost_usd), 0)
+		FROM monitor_runs WHERE `+where+` GROUP BY 1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: figures: runs: %w", err)
+	}
+	out := map[string]RunTotals{}
+	for rows.Next() {
+		var status string
+		var t RunTotals
+		var secs, cost float64 // SQLite hands back REAL sums; scan both as float
+		if err := rows.Scan(&status, &t.Runs, &secs, &t.DealsAnalysed, &t.InsightsCreated, &t.InsightsUpdated,
+			&t.InsightsResolved, &t.CriticalAlerts, &t.LLMCalls, &t.TokensIn, &t.TokensOut, &cost); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: figures: runs: %w", mapErr(err))
+		}
+		t.Seconds, t.CostUSD = secs, cost
+		out[status] = t
+	}
+	if err := closeFigureRows(rows); err != nil {
+		return nil, fmt.Errorf("store: figures: runs: %w", err)
+	}
+	return out, nil
 }

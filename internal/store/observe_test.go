@@ -58,7 +58,7 @@ func TestDeploymentFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(empty.Runs) != 0 || empty.Users != 0 || empty.LastSuccess != nil || empty.LastCycle != nil || len(empty.Insights) != 0 {
+		if len(empty.Runs) != 0 || empty.Users != 0 || empty.LastSuccess != nil || empty.LastCycle != nil || len(empty.OpenInsights) != 0 {
 			t.Fatalf("empty database: %+v", empty)
 		}
 
@@ -173,9 +173,46 @@ func TestDeploymentFigures(t *testing.T) {
 		if f.Feedback["viewed"] != 2 || f.Feedback["actioned"] != 1 || len(f.Feedback) != 2 {
 			t.Errorf("feedback %v", f.Feedback)
 		}
-		wantIns := []store.InsightCount{{Rule: "overdue", Priority: "medium", Open: false, N: 1}, {Rule: "stale", Priority: "critical", Open: true, N: 2}}
-		if len(f.Insights) != len(wantIns) || f.Insights[0] != wantIns[0] || f.Insights[1] != wantIns[1] {
-			t.Errorf("insights %+v, want %+v", f.Insights, wantIns)
+		// i3 (overdue) is resolved: not counted.
+		wantIns := []store.InsightCount{{Rule: "stale", Priority: "critical", N: 2}}
+		if len(f.OpenInsights) != len(wantIns) || f.OpenInsights[0] != wantIns[0] {
+			t.Errorf("open insights %+v, want %+v", f.OpenInsights, wantIns)
 		}
+	})
+}
+
+// TestFiguresReaderSumsRunsOnce: a reader kept across readings adds each
+// run once, whether it is still in the re-read last hour or already in the
+// running total, and agrees with a fresh full reading.
+func TestFiguresReaderSumsRunsOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *store.Store, clock *testdb.Clock) {
+		ctx := context.Background()
+		r := store.NewFiguresReader(s)
+		want := func(n int64, deals int64) {
+			t.Helper()
+			for _, read := range []func() (store.DeploymentFigures, error){
+				func() (store.DeploymentFigures, error) { return r.Read(ctx, clock.Now()) },
+				func() (store.DeploymentFigures, error) { return r.Read(ctx, clock.Now()) }, // again: nothing doubles
+				func() (store.DeploymentFigures, error) { return s.DeploymentFigures(ctx, clock.Now()) },
+			} {
+				f, err := read()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := f.Runs[domain.RunSucceeded]; got.Runs != n || got.DealsAnalysed != deals {
+					t.Fatalf("succeeded runs %+v, want %d runs and %d deals", got, n, deals)
+				}
+			}
+		}
+		want(0, 0)
+		figRun(t, s, clock, nil, "ws", domain.RunSucceeded, time.Second, domain.MonitorRun{DealsAnalysed: 1})
+		want(1, 1)
+		for i := int64(2); i <= 4; i++ {
+			clock.Advance(store.RunSettle + time.Minute) // the last run leaves the re-read tail
+			figRun(t, s, clock, nil, "ws", domain.RunSucceeded, time.Second, domain.MonitorRun{DealsAnalysed: 10})
+			want(i, 1+10*(i-1))
+		}
+		clock.Advance(3 * store.RunSettle)
+		want(4, 31)
 	})
 }
