@@ -82,7 +82,8 @@ func (s *Store) ListInsights(ctx context.Context, workspaceID string, f domain.I
 		r, err1 := strconv.Atoi(rank)
 		t, err2 := time.Parse(time.RFC3339Nano, at)
 		if !ok || err1 != nil || err2 != nil {
-			return nil, "", domain.Errorf(domain.KindInvalid, "cursor is not a cursor from this list")
+			return nil, "", &domain.Error{Kind: domain.KindInvalid, Message: "the request has invalid fields",
+				Fields: []domain.FieldError{{Field: "cursor", Message: "is not a cursor from this list"}}}
 		}
 		pr, pt, pid := arg(r), arg(ts(t)), arg(cur.ID)
 		where = append(where, fmt.Sprintf(`(priority_rank < %[1]s OR (priority_rank = %[1]s AND (created_at < %[2]s OR (created_at = %[2]s AND id < %[3]s))))`, pr, pt, pid))
@@ -163,8 +164,8 @@ func (s *Store) SetInsightStatus(ctx context.Context, workspaceID, id string, ch
 		if newStatus != domain.StatusSnoozed {
 			until = nil
 		}
-		if _, err := q.exec(ctx, `UPDATE insights SET status = $1, snoozed_until = $2, updated_at = $3 WHERE id = $4`,
-			newStatus, tsp(until), ts(now), id); err != nil {
+		if _, err := q.exec(ctx, `UPDATE insights SET status = $1, snoozed_until = $2, updated_at = $3
+			WHERE workspace_id = $4 AND id = $5`, newStatus, tsp(until), ts(now), workspaceID, id); err != nil {
 			return err
 		}
 		in.Status, in.SnoozedUntil, in.UpdatedAt = newStatus, truncp(until), now

@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"encoding/base64"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,8 +82,11 @@ func TestInsights(t *testing.T) {
 		if len(p2.Items) != 2 || p2.Items[0].ID != high {
 			t.Fatalf("second page: %+v", p2.Items)
 		}
-		for _, bad := range []string{"priority=urgent", "status=done", "limit=500"} {
-			wantStatus(t, c.Do(ctx, "GET", "/workspaces/"+w.ID+"/insights?"+bad, nil, nil), 400)
+		// A cursor whose position does not parse is named like any bad field.
+		forged := base64.RawURLEncoding.EncodeToString([]byte(`{"s":"priority","v":"x|y","i":"z"}`))
+		for _, bad := range []string{"priority=urgent", "status=done", "limit=500", "cursor=garbage", "cursor=" + forged} {
+			field, _, _ := strings.Cut(bad, "=")
+			wantStatus(t, c.Do(ctx, "GET", "/workspaces/"+w.ID+"/insights?"+bad, nil, nil), 400, field)
 		}
 
 		got, err := c.Insight(ctx, w.ID, high)
