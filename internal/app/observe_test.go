@@ -107,6 +107,9 @@ func TestMonitorFailureReachesSentry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.CreateDeal(ctx, w.ID, store.NewDeal{Title: "d"}, domain.SystemActor); err != nil { // something to analyse
+			t.Fatal(err)
+		}
 		boom := func(domain.WorkspaceSnapshot, time.Time) []domain.Finding { panic("rule engine exploded") }
 		m := monitor.New(monitor.Options{Store: s, Logger: log, Analyze: boom, Finished: obs.runFinished})
 		rep, err := m.RunCycle(ctx, nil, nil)
