@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -153,7 +154,10 @@ func (s *Sentry) TestEvent(ctx context.Context, wait time.Duration) (string, boo
 // scrub is the last look at every event before it leaves: no request body,
 // cookies, query string, headers or environment, whatever a middleware or
 // integration added; and no configured secret anywhere in its text.
-func (s *Sentry) scrub(e *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+func (s *Sentry) scrub(e *sentry.Event, hint *sentry.EventHint) *sentry.Event {
+	if hint != nil && hint.RecoveredException == http.ErrAbortHandler {
+		return nil // net/http's signal to drop a connection, not a bug
+	}
 	if r := e.Request; r != nil {
 		e.Request = &sentry.Request{Method: r.Method, URL: stripQuery(r.URL)}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -191,5 +192,16 @@ func TestCloseFlushes(t *testing.T) {
 	s2.Close(100 * time.Millisecond)
 	if !strings.Contains(logs.String(), "not sent before shutdown") {
 		t.Fatalf("no warning: %q", logs.String())
+	}
+}
+
+func TestAbortHandlerIsNotReported(t *testing.T) {
+	s, ingest := newSentry(t)
+	hub := s.NewHub()
+	hub.RecoverWithContext(context.Background(), http.ErrAbortHandler)
+	hub.RecoverWithContext(context.Background(), "a real panic")
+	s.Flush(5 * time.Second)
+	if evs := ingest.Events(); len(evs) != 1 || !strings.Contains(evs[0].Text(), "a real panic") {
+		t.Fatalf("events %+v, want only the real panic", evs)
 	}
 }
