@@ -290,3 +290,18 @@ func TestWorkerMetrics(t *testing.T) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestLoggerFormatsAndRedacts: JSON in production, text otherwise, and no
+// configured secret in either.
+func TestLoggerFormatsAndRedacts(t *testing.T) {
+	for _, env := range []string{"production", "development"} {
+		var out syncBuffer
+		cfg := config.Config{AppEnv: env, LogLevel: "info", MetricsToken: "a-metrics-token-value"}
+		newLogger(cfg, &out).Info("scrape refused", "authorization", "Bearer a-metrics-token-value")
+		got := out.String()
+		isJSON := strings.HasPrefix(got, "{")
+		if isJSON != (env == "production") || strings.Contains(got, "a-metrics-token-value") || !strings.Contains(got, "Bearer [redacted]") {
+			t.Errorf("%s: %q", env, got)
+		}
+	}
+}
