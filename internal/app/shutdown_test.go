@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/vectoros/vectoros/client"
+	"github.com/vectoros/vectoros/internal/config"
 	"github.com/vectoros/vectoros/internal/domain"
+	"github.com/vectoros/vectoros/internal/monitor"
 	"github.com/vectoros/vectoros/internal/narrate/claudefake"
 	"github.com/vectoros/vectoros/internal/store"
 	"github.com/vectoros/vectoros/internal/testdb"
@@ -147,6 +149,75 @@ func TestWorkerGracefulShutdown(t *testing.T) {
 			}
 			if !strings.Contains(w.stderr.String(), "MONITORING CYCLE COMPLETE") {
 				t.Error("the cycle's completion was not logged before exit")
+			}
+		})
+	}
+}
+
+// TestHardStopHandsRunsBack: when the grace runs out (River's StopAndCancel)
+// a workspace run in flight is not recorded as failed; its job goes back to
+// the queue, and the next worker finishes it.
+func TestHardStopHandsRunsBack(t *testing.T) {
+	for _, kind := range testdb.Kinds(t) {
+		t.Run(string(kind), func(t *testing.T) {
+			ctx := context.Background()
+			url := testdb.URL(t, kind)
+			_, _, s := shutdownFixture(t, url)
+			fake := claudefake.New("sk-ant-handback")
+			t.Cleanup(fake.Close)
+			fake.Respond(func(n int, r *claudefake.Request) claudefake.Reply {
+				rep := claudefake.Good(r)
+				if n <= 2 { // the first attempt's two narrations hang past the grace
+					rep.Delay = 30 * time.Second
+				}
+				return rep
+			})
+			cfg := config.Config{AnthropicAPIKey: fake.APIKey, AnthropicBaseURL: fake.URL, LLMDailyBudgetUSD: 5, MonitorInterval: time.Hour}
+			log := discardLogger()
+			newQueue := func(periodic bool) *monitor.Queue {
+				m, err := newMonitor(cfg, Env{Now: time.Now}, s, log, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q, err := monitor.NewQueue(monitor.QueueOptions{Store: s, Monitor: m, Interval: time.Hour, NoPeriodic: !periodic,
+					Logger: log, FetchPollInterval: 100 * time.Millisecond})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := q.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return q
+			}
+			q1 := newQueue(true)
+			for deadline := time.Now().Add(60 * time.Second); fake.Calls() < 2; time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("the runs did not reach Claude")
+				}
+			}
+			sctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond) // a grace that runs out
+			_ = q1.Stop(sctx)
+			cancel()
+			c, err := s.LastCompletedCycle(ctx)
+			if err != nil || c != nil {
+				t.Fatalf("the cycle completed (%+v, %v): a cancelled run was recorded as over", c, err)
+			}
+
+			q2 := newQueue(false) // the next process
+			defer q2.Stop(context.WithoutCancel(ctx))
+			for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+				if c, err = s.LastCompletedCycle(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if c != nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the handed-back runs were not finished by the next worker within 90 s")
+				}
+			}
+			if c.Succeeded != 2 || c.Failed != 0 {
+				t.Fatalf("cycle %+v, want both runs succeeded on their second attempt", c)
 			}
 		})
 	}
