@@ -131,3 +131,22 @@ func withDotEnv(getenv func(string) string, path string) func(string) string {
 		return file[k]
 	}
 }
+
+// openMigrated is the start of the commands that may migrate (migrate,
+// demo): configuration, the store (waiting up to 60 s for the database),
+// then the migrations.
+func openMigrated(ctx context.Context, env Env) (config.Config, *slog.Logger, *store.Store, error) {
+	cfg, log, err := loadConfig(env)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	s, err := openStore(ctx, cfg, env, log, 60*time.Second)
+	if err != nil {
+		return cfg, log, nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return cfg, log, nil, err
+	}
+	return cfg, log, s, nil
+}

@@ -25,23 +25,12 @@ func newCycleCmd(env Env) *cobra.Command {
 		Short: "Run one monitoring cycle now, in this process, and print what it found",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			cfg, log, err := loadConfig(env)
+			p, err := openMonitorProcess(ctx, env, 10*time.Second)
 			if err != nil {
 				return err
 			}
-			obs, log, err := newObservability(cfg, log)
-			if err != nil {
-				return err
-			}
-			defer obs.close()
-			s, err := openStore(ctx, cfg, env, log, 10*time.Second)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := checkSchemaForMonitor(ctx, s, log); err != nil {
-				return err
-			}
+			defer p.close()
+			cfg, log, obs, s := p.cfg, p.log, p.obs, p.store
 			m, err := newMonitor(cfg, env, s, log, obs)
 			if err != nil {
 				return err

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,18 +18,11 @@ func newDemoCmd(env Env) *cobra.Command {
 		Use:   "demo",
 		Short: "Create the demo workspace with a realistic pipeline (idempotent)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, log, err := loadConfig(env)
-			if err != nil {
-				return err
-			}
-			s, err := openStore(cmd.Context(), cfg, env, log, 60*time.Second)
+			cfg, _, s, err := openMigrated(cmd.Context(), env)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			if err := s.Migrate(cmd.Context()); err != nil {
-				return err
-			}
 			return runDemo(cmd.Context(), env, s, seed, cfg)
 		},
 	}

@@ -12,18 +12,11 @@ func newMigrateCmd(env Env) *cobra.Command {
 		Use:   "migrate",
 		Short: "Apply database migrations (VectorOS's, then the job queue's)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, log, err := loadConfig(env)
-			if err != nil {
-				return err
-			}
-			s, err := openStore(cmd.Context(), cfg, env, log, 60*time.Second)
+			_, log, s, err := openMigrated(cmd.Context(), env)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			if err := s.Migrate(cmd.Context()); err != nil {
-				return err
-			}
 			st, err := s.CheckSchema(cmd.Context(), log.Warn)
 			if err != nil {
 				return err

@@ -75,3 +75,40 @@ func startQueue(ctx context.Context, cfg config.Config, env Env, s *store.Store,
 	}
 	return q, stop, nil
 }
+
+// monitorProcess is what the monitor-only commands (worker, cycle) share:
+// configuration, observability and a store whose schema they checked (they
+// never migrate: that is `serve`'s and `migrate`'s job).
+type monitorProcess struct {
+	cfg   config.Config
+	log   *slog.Logger
+	obs   *observability
+	store *store.Store
+}
+
+func openMonitorProcess(ctx context.Context, env Env, wait time.Duration) (*monitorProcess, error) {
+	cfg, log, err := loadConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	obs, log, err := newObservability(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := openStore(ctx, cfg, env, log, wait)
+	if err != nil {
+		obs.close()
+		return nil, err
+	}
+	if err := checkSchemaForMonitor(ctx, s, log); err != nil {
+		s.Close()
+		obs.close()
+		return nil, err
+	}
+	return &monitorProcess{cfg: cfg, log: log, obs: obs, store: s}, nil
+}
+
+func (p *monitorProcess) close() {
+	p.store.Close()
+	p.obs.close()
+}

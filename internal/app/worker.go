@@ -16,23 +16,12 @@ func newWorkerCmd(env Env) *cobra.Command {
 		Short: "Run the monitor only (the periodic cycle and workspace runs), without the web server",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			cfg, log, err := loadConfig(env)
+			p, err := openMonitorProcess(ctx, env, 60*time.Second)
 			if err != nil {
 				return err
 			}
-			obs, log, err := newObservability(cfg, log)
-			if err != nil {
-				return err
-			}
-			defer obs.close()
-			s, err := openStore(ctx, cfg, env, log, 60*time.Second)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := checkSchemaForMonitor(ctx, s, log); err != nil {
-				return err
-			}
+			defer p.close()
+			cfg, log, obs, s := p.cfg, p.log, p.obs, p.store
 			obs.measure(s, env.Now)
 			_, stop, err := startQueue(ctx, cfg, env, s, log, true, obs)
 			if err != nil {
