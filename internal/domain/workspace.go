@@ -106,3 +106,32 @@ type APIKey struct {
 	RevokedAt   *time.Time
 	CreatedAt   time.Time
 }
+
+// CanSetRole says whether someone with role actor may move a member from
+// one role to another: admins manage members and admins; only owners grant
+// or take away ownership. The API and the web UI both apply it.
+func CanSetRole(actor, from, to Role) error {
+	if !actor.AtLeast(RoleAdmin) {
+		return Errorf(KindForbidden, "changing roles needs the admin role")
+	}
+	if (from == RoleOwner || to == RoleOwner) && actor != RoleOwner {
+		return Errorf(KindForbidden, "only owners can grant or take away ownership")
+	}
+	return nil
+}
+
+// CanRemoveMember says whether someone with role actor may remove a member
+// holding role target: anyone may leave (self); removing someone else needs
+// admin, and removing an owner needs owner.
+func CanRemoveMember(actor Role, self bool, target Role) error {
+	if self {
+		return nil
+	}
+	if !actor.AtLeast(RoleAdmin) {
+		return Errorf(KindForbidden, "removing other members needs the admin role")
+	}
+	if target == RoleOwner && actor != RoleOwner {
+		return Errorf(KindForbidden, "only owners can remove an owner")
+	}
+	return nil
+}

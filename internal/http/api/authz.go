@@ -63,30 +63,3 @@ func (a *API) guard(rt route) http.HandlerFunc {
 		rt.handle(w, r.WithContext(ctx))
 	}
 }
-
-// canSetRole says whether the caller may move a member from one role to
-// another: admins manage members and admins; only owners touch ownership.
-func canSetRole(sc scope, from, to domain.Role) error {
-	if !sc.role.AtLeast(domain.RoleAdmin) {
-		return domain.Errorf(domain.KindForbidden, "changing roles needs the admin role")
-	}
-	if (from == domain.RoleOwner || to == domain.RoleOwner) && sc.role != domain.RoleOwner {
-		return domain.Errorf(domain.KindForbidden, "only owners can grant or take away ownership")
-	}
-	return nil
-}
-
-// canRemove says whether the caller may remove a member: anyone may leave;
-// removing someone else needs admin, and removing an owner needs owner.
-func canRemove(sc scope, userID string, role domain.Role) error {
-	if sc.principal.User != nil && sc.principal.User.ID == userID {
-		return nil
-	}
-	if !sc.role.AtLeast(domain.RoleAdmin) {
-		return domain.Errorf(domain.KindForbidden, "removing other members needs the admin role")
-	}
-	if role == domain.RoleOwner && sc.role != domain.RoleOwner {
-		return domain.Errorf(domain.KindForbidden, "only owners can remove an owner")
-	}
-	return nil
-}

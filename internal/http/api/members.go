@@ -50,7 +50,7 @@ func (a *API) setMemberRole(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, httpx.FieldErr("role", "must be one of member, admin, owner"))
 		return
 	}
-	if err := canSetRole(sc, m.Role, in.Role); err != nil {
+	if err := domain.CanSetRole(sc.role, m.Role, in.Role); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -69,7 +69,7 @@ func (a *API) removeMember(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if err := canRemove(sc, m.UserID, m.Role); err != nil {
+	if err := domain.CanRemoveMember(sc.role, sc.principal.User != nil && sc.principal.User.ID == m.UserID, m.Role); err != nil {
 		a.fail(w, r, err)
 		return
 	}

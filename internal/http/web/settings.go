@@ -116,7 +116,7 @@ func (h *Web) renderSettings(w http.ResponseWriter, r *http.Request, status int,
 	}
 	for _, m := range members {
 		p.Members = append(p.Members, memberRow{Member: m, You: m.UserID == sc.user.ID,
-			CanEdit: canSetRole(sc.role, m.Role, m.Role) == nil && m.UserID != sc.user.ID,
+			CanEdit: domain.CanSetRole(sc.role, m.Role, m.Role) == nil && m.UserID != sc.user.ID,
 			URL:     sc.path("/settings/members/" + m.UserID)})
 	}
 	p.Roles = []domain.Role{domain.RoleMember, domain.RoleAdmin, domain.RoleOwner}

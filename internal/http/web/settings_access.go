@@ -10,19 +10,6 @@ import (
 	"github.com/vectoros/vectoros/internal/store"
 )
 
-// canSetRole is the API's rule for role changes (internal/http/api
-// authz.go), applied to the UI's forms: admins manage members and admins;
-// only owners grant or take away ownership.
-func canSetRole(yours, from, to domain.Role) error {
-	if !yours.AtLeast(domain.RoleAdmin) {
-		return domain.Errorf(domain.KindForbidden, "Changing roles needs the admin role.")
-	}
-	if (from == domain.RoleOwner || to == domain.RoleOwner) && yours != domain.RoleOwner {
-		return domain.Errorf(domain.KindForbidden, "Only owners can grant or take away ownership.")
-	}
-	return nil
-}
-
 func (h *Web) setRole(w http.ResponseWriter, r *http.Request) {
 	sc := mustScope(r)
 	ctx := r.Context()
@@ -36,7 +23,7 @@ func (h *Web) setRole(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, domain.Errorf(domain.KindInvalid, "Choose member, admin or owner."))
 		return
 	}
-	if err := canSetRole(sc.role, m.Role, role); err != nil {
+	if err := domain.CanSetRole(sc.role, m.Role, role); err != nil {
 		h.fail(w, r, err)
 		return
 	}
