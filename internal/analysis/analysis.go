@@ -43,12 +43,64 @@ func RuleNames() []string {
 // calendar days in the workspace's time zone, and returns the findings
 // ordered by deal id, then by rule in RuleNames order.
 func Run(snap domain.WorkspaceSnapshot, now time.Time) []domain.Finding {
-	e := newEnv(snap, now)
+	return Prepare(snap.Workspace, snap.Stages, snap.WonHistories, OpenValues(snap.Deals)).Run(snap.Deals, now)
+}
+
+// Prepared holds the inputs of design §4 that depend on the whole
+// workspace: its stages, the learned stage norms and the high-value
+// threshold. A large workspace is analysed in chunks of deals against one
+// Prepared, so no chunk needs the others in memory.
+type Prepared struct {
+	currency string
+	loc      *time.Location
+	stages   map[string]domain.Stage
+	norms    map[string]stageNorm
+	// highValueMin is max(10,000 major units, the 80th percentile of open
+	// deal values), in minor units.
+	highValueMin int64
+}
+
+// Prepare computes a workspace's run-wide inputs from its stages, its won
+// deals' stage histories (created and stage_changed events by deal id)
+// and the values, in minor units, of all its open deals that have one.
+// openValues is sorted in place.
+func Prepare(ws domain.Workspace, stages []domain.Stage, won map[string][]domain.DealEvent, openValues []int64) *Prepared {
+	p := &Prepared{
+		currency: ws.Currency,
+		loc:      ws.Location(),
+		stages:   make(map[string]domain.Stage, len(stages)),
+	}
+	for _, s := range stages {
+		p.stages[s.Key] = s
+	}
+	p.norms = learnNorms(stages, won)
+	p.highValueMin = highValueThreshold(openValues, ws.Currency)
+	return p
+}
+
+// OpenValues returns the values of the open deals that have one, the
+// population of the high-value threshold.
+func OpenValues(deals []domain.DealSnapshot) []int64 {
+	var values []int64
+	for i := range deals {
+		d := &deals[i].Deal
+		if d.Status == domain.DealOpen && d.Value != nil {
+			values = append(values, *d.Value)
+		}
+	}
+	return values
+}
+
+// Run analyses the open deals among deals (all of the workspace's, or one
+// chunk of them) at instant now and returns their findings ordered by deal
+// id, then by rule in RuleNames order.
+func (p *Prepared) Run(deals []domain.DealSnapshot, now time.Time) []domain.Finding {
+	e := &env{Prepared: p, now: now, today: domain.DateOf(now.In(p.loc))}
 	rs := rules()
-	open := make([]*domain.DealSnapshot, 0, len(snap.Deals))
-	for i := range snap.Deals {
-		if snap.Deals[i].Deal.Status == domain.DealOpen { // won and lost deals are never analysed
-			open = append(open, &snap.Deals[i])
+	open := make([]*domain.DealSnapshot, 0, len(deals))
+	for i := range deals {
+		if deals[i].Deal.Status == domain.DealOpen { // won and lost deals are never analysed
+			open = append(open, &deals[i])
 		}
 	}
 	slices.SortStableFunc(open, func(a, b *domain.DealSnapshot) int { return strings.Compare(a.Deal.ID, b.Deal.ID) })
@@ -68,34 +120,11 @@ func Run(snap domain.WorkspaceSnapshot, now time.Time) []domain.Finding {
 	return out
 }
 
-// env is what a run knows about the whole workspace.
+// env is what a run knows: the workspace's inputs and the instant judged.
 type env struct {
-	now      time.Time
-	loc      *time.Location
-	today    domain.Date
-	currency string
-	stages   map[string]domain.Stage
-	norms    map[string]stageNorm
-	// highValueMin is max(10,000 major units, the 80th percentile of open
-	// deal values), in minor units.
-	highValueMin int64
-}
-
-func newEnv(snap domain.WorkspaceSnapshot, now time.Time) *env {
-	loc := snap.Workspace.Location()
-	e := &env{
-		now:      now,
-		loc:      loc,
-		today:    domain.DateOf(now.In(loc)),
-		currency: snap.Workspace.Currency,
-		stages:   make(map[string]domain.Stage, len(snap.Stages)),
-	}
-	for _, s := range snap.Stages {
-		e.stages[s.Key] = s
-	}
-	e.norms = learnNorms(snap.Stages, snap.WonHistories)
-	e.highValueMin = highValueThreshold(snap.Deals, snap.Workspace.Currency)
-	return e
+	*Prepared
+	now   time.Time
+	today domain.Date
 }
 
 // money converts minor units of the workspace currency to major units for

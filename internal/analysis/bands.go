@@ -132,19 +132,13 @@ func (e *env) highValueEvidence(f *facts) []domain.Evidence {
 const highValueMinMajor = 10_000
 
 // highValueThreshold is max(10,000, the 80th percentile of open deal
-// values) in minor units. Deals without a value do not take part.
-func highValueThreshold(deals []domain.DealSnapshot, currency string) int64 {
+// values) in minor units; values are the open deals' that have one, and
+// are sorted in place.
+func highValueThreshold(values []int64, currency string) int64 {
 	dec, _ := domain.CurrencyDecimals(currency)
 	floor := int64(highValueMinMajor)
 	for range dec {
 		floor *= 10
-	}
-	var values []int64
-	for i := range deals {
-		d := &deals[i].Deal
-		if d.Status == domain.DealOpen && d.Value != nil {
-			values = append(values, *d.Value)
-		}
 	}
 	if len(values) == 0 {
 		return floor

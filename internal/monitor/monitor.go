@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/vectoros/vectoros/internal/analysis"
 	"github.com/vectoros/vectoros/internal/domain"
 	"github.com/vectoros/vectoros/internal/narrate"
 	"github.com/vectoros/vectoros/internal/store"
@@ -22,6 +21,7 @@ import (
 // Defaults of Options.
 const (
 	DefaultBatchDeals         = 500
+	DefaultChunkDeals         = 2000
 	DefaultNarrateConcurrency = 16
 )
 
@@ -35,11 +35,16 @@ type Options struct {
 	// Narrator words new and escalated findings; nil means the template
 	// narrator, whose text is written at persist time anyway.
 	Narrator narrate.Narrator
-	// Analyze is the rule engine; nil means analysis.Run. Tests swap it to
-	// inject faults.
+	// Analyze is the rule engine, called once per chunk of deals with the
+	// workspace's inputs; nil means the analysis package's rules with the
+	// high-value threshold and stage norms of the whole workspace. Tests
+	// swap it to inject faults.
 	Analyze func(domain.WorkspaceSnapshot, time.Time) []domain.Finding
 	// BatchDeals caps the deals whose changes share a transaction.
 	BatchDeals int
+	// ChunkDeals is how many open deals a run loads, analyses and
+	// reconciles at a time; it bounds a run's memory.
+	ChunkDeals int
 	// NarrateConcurrency caps concurrent Narrate calls (the narrator also
 	// enforces its own limit).
 	NarrateConcurrency int
@@ -58,17 +63,19 @@ type Monitor struct {
 	template   narrate.Template
 	analyze    func(domain.WorkspaceSnapshot, time.Time) []domain.Finding
 	batchDeals int
+	chunkDeals int
 	narrateN   int
 	finished   func(ctx context.Context, run domain.MonitorRun, err error)
-	// hook, when set (tests), is called at the named stages of a run:
-	// "loaded" after the snapshot, "reconciled" before persisting.
+	// hook, when set (tests), is called once per run at the named stages:
+	// "loaded" after the first chunk of deals, "reconciled" before the
+	// first persist.
 	hook func(stage, workspaceID string)
 }
 
 // New builds a Monitor.
 func New(o Options) *Monitor {
 	m := &Monitor{store: o.Store, log: o.Logger, now: o.Now, narrator: o.Narrator, analyze: o.Analyze,
-		batchDeals: o.BatchDeals, narrateN: o.NarrateConcurrency, finished: o.Finished}
+		batchDeals: o.BatchDeals, chunkDeals: o.ChunkDeals, narrateN: o.NarrateConcurrency, finished: o.Finished}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}
@@ -78,11 +85,11 @@ func New(o Options) *Monitor {
 	if m.narrator == nil {
 		m.narrator = m.template
 	}
-	if m.analyze == nil {
-		m.analyze = analysis.Run
-	}
 	if m.batchDeals <= 0 {
 		m.batchDeals = DefaultBatchDeals
+	}
+	if m.chunkDeals <= 0 {
+		m.chunkDeals = DefaultChunkDeals
 	}
 	if m.narrateN <= 0 {
 		m.narrateN = DefaultNarrateConcurrency

@@ -98,8 +98,8 @@ func (m *Monitor) narrate(ctx context.Context, workspaceID string, findings []do
 		}
 		ns = append(ns, narrations(byDeal[deal], o.res, o.err, name)...)
 	}
-	fig.BudgetExhausted = exhausted.Load()
-	if fig.BudgetExhausted {
+	if exhausted.Load() {
+		fig.BudgetExhausted = true
 		m.log.Warn("LLM daily budget exhausted: remaining insights keep the template text", "workspace_id", workspaceID)
 	}
 	if _, err := m.store.ApplyNarrations(ctx, workspaceID, ns); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/vectoros/vectoros/internal/domain"
@@ -11,62 +12,123 @@ import (
 	"github.com/vectoros/vectoros/internal/store"
 )
 
-// work is one workspace run (design §4): load, analyse, reconcile and
-// persist in short transactions, then narrate outside any transaction. It
-// returns the run's figures; a panic anywhere in it becomes a *PanicError.
+// work is one workspace run (design §4): the workspace-wide inputs first,
+// then, chunk by chunk of open deals, load, analyse, reconcile and persist
+// in short transactions and narrate outside any transaction; last, the open
+// insights of deals that are no longer open are resolved. A few chunks'
+// snapshots, findings and insights are in memory at a time, never the
+// whole workspace's; the next chunk loads while one is persisted
+// (chunks.go). It returns the run's figures; a panic anywhere in it
+// becomes a *PanicError.
 func (m *Monitor) work(ctx context.Context, workspaceID string, progress func(deals int)) (fig domain.MonitorRun, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{Value: v, Stack: debug.Stack()}
-			m.log.Error("panic in monitor run", "workspace_id", workspaceID, "panic", fmt.Sprint(v), "stack", string(err.(*PanicError).Stack))
+			err = m.panicked(workspaceID, v)
 		}
 	}()
 	now := m.now().UTC()
-	snap, err := m.store.LoadSnapshot(ctx, workspaceID)
+	in, err := m.store.LoadRunInputs(ctx, workspaceID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		return fig, errWorkspaceGone
 	}
 	if err != nil {
 		return fig, fmt.Errorf("monitor: load: %w", err)
 	}
-	fig.DealsAnalysed = len(snap.Deals)
-	m.at("loaded", workspaceID)
-	findings := m.analyze(snap, now)
-	open, err := m.store.OpenInsightStates(ctx, workspaceID)
+	r := &runState{m: m, ws: workspaceID, in: in, now: now, fig: &fig, progress: progress}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the loader when a chunk fails
+	for c := range m.loadChunks(ctx, r) {
+		if c.err != nil {
+			return fig, c.err
+		}
+		fig.DealsAnalysed += len(c.deals)
+		if err := r.apply(ctx, c.deals, c.findings, c.open); err != nil {
+			return fig, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fig, fmt.Errorf("monitor: load: %w", err)
+	}
+	// Deals closed or deleted since their insights were raised were in no
+	// chunk: their open insights resolve.
+	withInsights, err := m.store.OpenInsightDealIDs(ctx, workspaceID)
 	if err != nil {
 		return fig, fmt.Errorf("monitor: reconcile: %w", err)
 	}
-	p := reconcile(findings, open, now)
-	w := newWording(snap, now, m.template)
-	m.at("reconciled", workspaceID)
+	var gone []string
+	for _, id := range withInsights {
+		if _, open := slices.BinarySearch(in.OpenDealIDs, id); !open {
+			gone = append(gone, id)
+		}
+	}
+	for start := 0; start < len(gone); start += m.chunkDeals {
+		open, err := m.store.OpenInsightStatesOfDeals(ctx, workspaceID, gone[start:min(start+m.chunkDeals, len(gone))])
+		if err != nil {
+			return fig, fmt.Errorf("monitor: reconcile: %w", err)
+		}
+		if err := r.apply(ctx, nil, nil, open); err != nil {
+			return fig, err
+		}
+	}
+	return fig, nil
+}
+
+// panicked turns a recovered panic into a *PanicError, logged with its stack.
+func (m *Monitor) panicked(workspaceID string, v any) error {
+	p := &PanicError{Value: v, Stack: debug.Stack()}
+	m.log.Error("panic in monitor run", "workspace_id", workspaceID, "panic", fmt.Sprint(v), "stack", string(p.Stack))
+	return p
+}
+
+// runState is one workspace run as it goes from chunk to chunk.
+type runState struct {
+	m          *Monitor
+	ws         string
+	in         store.RunInputs
+	now        time.Time
+	fig        *domain.MonitorRun
+	progress   func(deals int)
+	reconciled bool // the "reconciled" hook was called
+}
+
+// apply reconciles one chunk's findings with its deals' open insights,
+// persists the changes and narrates what needs it.
+func (r *runState) apply(ctx context.Context, deals []domain.DealSnapshot, findings []domain.Finding, open []store.InsightState) error {
+	m := r.m
+	p := reconcile(findings, open, r.now)
+	if !r.reconciled {
+		r.reconciled = true
+		m.at("reconciled", r.ws)
+	}
+	w := newWording(r.in.Snapshot(deals), r.now, m.template)
 	reported := 0
-	report := func(deals []string) {
-		if progress == nil {
+	report := func(batch []string) {
+		if r.progress == nil {
 			return
 		}
 		n := 0
-		for _, d := range deals {
+		for _, d := range batch {
 			if _, ok := w.facts[d]; ok {
 				n++
 			}
 		}
 		reported += n
-		progress(n)
+		r.progress(n)
 	}
 	after := make(map[string]stored, len(open))
 	for _, st := range open {
 		after[st.Fingerprint] = stored{status: st.Status, key: st.NarrationKey}
 	}
-	if err := m.persist(ctx, workspaceID, p, w, &fig, after, report); err != nil {
-		return fig, err
+	if err := m.persist(ctx, r.ws, p, w, r.fig, after, report); err != nil {
+		return err
 	}
-	if progress != nil {
-		progress(len(snap.Deals) - reported) // deals that needed no change
+	if r.progress != nil && deals != nil {
+		r.progress(len(deals) - reported) // deals that needed no change
 	}
-	if err := m.narrate(ctx, workspaceID, findings, after, w, &fig); err != nil {
-		return fig, err
+	if r.fig.BudgetExhausted {
+		return nil // no more calls this run; the template text stays and a later run tries again
 	}
-	return fig, nil
+	return m.narrate(ctx, r.ws, findings, after, w, r.fig)
 }
 
 func (m *Monitor) at(stage, workspaceID string) {

@@ -34,8 +34,11 @@ type InsightState struct {
 // OpenInsightStates returns every open (not resolved) insight of the
 // workspace in one query.
 func (s *Store) OpenInsightStates(ctx context.Context, workspaceID string) ([]InsightState, error) {
-	rows, err := s.q.query(ctx, `SELECT id, deal_id, rule, fingerprint, priority, max_priority_notified, status,
-		snoozed_until, evidence, narration_key FROM insights WHERE workspace_id = $1 AND status <> 'resolved'`, workspaceID)
+	return s.insightStates(ctx, `SELECT `+insightStateCols+` FROM insights WHERE workspace_id = $1 AND status <> 'resolved'`, workspaceID)
+}
+
+func (s *Store) insightStates(ctx context.Context, query string, args ...any) ([]InsightState, error) {
+	rows, err := s.q.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: open insights: %w", err)
 	}
@@ -107,19 +110,19 @@ func (r ReconcileResult) Skipped(b ReconcileBatch) int {
 
 // insightInsertRows is how many insights one INSERT statement carries: a
 // first run creates thousands, and a round trip per row dominates on
-// PostgreSQL. SQLite resolves each $N by a linear search of the statement's
-// parameter names, so its statements stay small.
-func (s *Store) insightInsertRows() int {
-	if s.dialect == SQLite {
-		return 16
-	}
-	return 100
-}
+// PostgreSQL.
+const insightInsertRows = 100
 
-// insertInsights builds a multi-row insert; $1 is the workspace, $2 the
-// time. A row whose fingerprint already has an open insight is skipped by
-// the partial unique index and not returned.
-func insertInsights(rows int) string {
+// insertInsights builds a multi-row insert of rows insights. A row whose
+// fingerprint already has an open insight is skipped by the partial unique
+// index and not returned.
+//
+// On PostgreSQL $1 is the workspace, $2 the time, then insightInsertCols
+// parameters a row. SQLite looks up the name of every $N parameter it binds
+// by a linear search of the statement's names, which made binding a
+// 100-row statement quadratic; anonymous ? parameters have no name, so on
+// SQLite every row carries its own workspace and times (insightInsertColsQ).
+func insertInsights(rows int, dialect Dialect) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO insights (id, workspace_id, deal_id, rule, fingerprint, type, title, description, priority,
 	priority_rank, max_priority_notified, severity, confidence, evidence, actions, status, snoozed_until, narrator,
@@ -127,6 +130,10 @@ func insertInsights(rows int) string {
 	for r := range rows {
 		if r > 0 {
 			b.WriteByte(',')
+		}
+		if dialect == SQLite {
+			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'new',NULL,?,?,0,0,0,?,NULL,?,?)")
+			continue
 		}
 		p := func(k int) string { return "$" + strconv.Itoa(3+r*insightInsertCols+k) }
 		fmt.Fprintf(&b, "(%s,$1,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,'new',NULL,%s,%s,0,0,0,$2,NULL,$2,$2)",
@@ -136,8 +143,12 @@ func insertInsights(rows int) string {
 	return b.String()
 }
 
-// insightInsertCols is the number of per-row parameters of insertInsights.
-const insightInsertCols = 15
+// insightInsertCols is the number of per-row parameters of insertInsights
+// on PostgreSQL; insightInsertColsQ on SQLite.
+const (
+	insightInsertCols  = 15
+	insightInsertColsQ = 20
+)
 
 const updateInsight = `UPDATE insights SET status = $1, snoozed_until = $2, max_priority_notified = $3, type = $4, title = $5,
 	description = $6, priority = $7, priority_rank = $8, severity = $9, confidence = $10, evidence = $11, actions = $12,
@@ -222,7 +233,7 @@ func (s *Store) ApplyReconcile(ctx context.Context, workspaceID string, b Reconc
 // were inserted.
 func (s *Store) createInsights(ctx context.Context, tx *sql.Tx, q runner, workspaceID string, now time.Time,
 	creates []InsightContent, res *ReconcileResult) error {
-	open, err := openDealIDs(ctx, q, workspaceID, creates)
+	open, err := s.openDealIDs(ctx, q, workspaceID, creates)
 	if err != nil {
 		return err
 	}
@@ -232,7 +243,7 @@ func (s *Store) createInsights(ctx context.Context, tx *sql.Tx, q runner, worksp
 			idx = append(idx, i)
 		}
 	}
-	per := s.insightInsertRows()
+	per := insightInsertRows
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
@@ -241,19 +252,32 @@ func (s *Store) createInsights(ctx context.Context, tx *sql.Tx, q runner, worksp
 	}()
 	for start := 0; start < len(idx); start += per {
 		chunk := idx[start:min(start+per, len(idx))]
-		args := make([]any, 0, 2+len(chunk)*insightInsertCols)
-		args = append(args, workspaceID, ts(now))
+		var args []any
+		if s.dialect == SQLite {
+			args = make([]any, 0, len(chunk)*insightInsertColsQ)
+		} else {
+			args = make([]any, 0, 2+len(chunk)*insightInsertCols)
+			args = append(args, workspaceID, ts(now))
+		}
+		at := ts(now)
 		for _, i := range chunk {
 			c := creates[i]
 			f := c.Finding
+			rank := f.Priority.Rank()
+			if s.dialect == SQLite {
+				args = append(args, newID(), workspaceID, f.DealID, f.Rule, f.Fingerprint(), f.Type, c.Title, c.Description,
+					f.Priority, rank, rank, f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence),
+					domain.ActionsJSON(c.Actions), c.Narrator, c.NarrationKey, at, at, at)
+				continue
+			}
 			args = append(args, newID(), f.DealID, f.Rule, f.Fingerprint(), f.Type, c.Title, c.Description, f.Priority,
-				f.Priority.Rank(), f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence), domain.ActionsJSON(c.Actions),
+				rank, f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence), domain.ActionsJSON(c.Actions),
 				c.Narrator, c.NarrationKey)
 		}
 		var rows *sql.Rows
 		if len(chunk) == per {
 			if full == nil {
-				if full, err = tx.PrepareContext(ctx, insertInsights(per)); err != nil {
+				if full, err = tx.PrepareContext(ctx, insertInsights(per, s.dialect)); err != nil {
 					return fmt.Errorf("insert insights: prepare: %w", mapErr(err))
 				}
 			}
@@ -262,7 +286,7 @@ func (s *Store) createInsights(ctx context.Context, tx *sql.Tx, q runner, worksp
 			q.slow(ctx, began, "insert insights")
 			err = mapErr(err)
 		} else {
-			rows, err = q.query(ctx, insertInsights(len(chunk)), args...)
+			rows, err = q.query(ctx, insertInsights(len(chunk), s.dialect), args...)
 		}
 		if err != nil {
 			return fmt.Errorf("insert insights: %w", err)
@@ -291,21 +315,23 @@ func (s *Store) createInsights(ctx context.Context, tx *sql.Tx, q runner, worksp
 }
 
 // openDealIDs returns which of the creates' deals are still open.
-func openDealIDs(ctx context.Context, q runner, workspaceID string, creates []InsightContent) (map[string]bool, error) {
-	var args []any
+func (s *Store) openDealIDs(ctx context.Context, q runner, workspaceID string, creates []InsightContent) (map[string]bool, error) {
 	seen := map[string]bool{}
-	var marks []string
+	var ids []string
 	for _, c := range creates {
 		if id := c.Finding.DealID; !seen[id] {
 			seen[id] = true
-			args = append(args, id)
-			marks = append(marks, fmt.Sprintf("$%d", len(args)))
+			ids = append(ids, id)
 		}
+	}
+	list, err := idsJSON(ids)
+	if err != nil {
+		return nil, fmt.Errorf("open deals: %w", err)
 	}
 	// Looked up by primary key and filtered here: with the workspace and
 	// status in the WHERE clause SQLite prefers the (workspace, status)
 	// index and scans every open deal of the workspace for each batch.
-	rows, err := q.query(ctx, `SELECT id, workspace_id, status FROM deals WHERE id IN (`+strings.Join(marks, ",")+`)`, args...)
+	rows, err := q.query(ctx, `SELECT id, workspace_id, status FROM deals WHERE id IN (`+s.idList(1)+`)`, list)
 	if err != nil {
 		return nil, fmt.Errorf("open deals: %w", err)
 	}

@@ -63,38 +63,52 @@ func (s *Store) LoadSnapshot(ctx context.Context, workspaceID string) (domain.Wo
 	for i := range snap.Deals {
 		sortEvents(snap.Deals[i].Events)
 	}
+	if snap.WonHistories, err = s.wonHistories(ctx, workspaceID); err != nil {
+		return snap, err
+	}
+	return snap, nil
+}
+
+// wonHistories loads the stage history (created and stage_changed events)
+// of the workspace's won deals, by deal id, oldest first.
+func (s *Store) wonHistories(ctx context.Context, workspaceID string) (map[string][]domain.DealEvent, error) {
 	won, err := s.q.query(ctx, `SELECT `+snapshotEventCols+`
 		FROM deal_events e
 		WHERE e.workspace_id = $1 AND e.kind IN ('created', 'stage_changed')
 		AND e.deal_id IN (SELECT id FROM deals WHERE workspace_id = $1 AND status = 'won')`, workspaceID)
 	if err != nil {
-		return snap, fmt.Errorf("store: load snapshot: won history: %w", err)
+		return nil, fmt.Errorf("store: load snapshot: won history: %w", err)
 	}
 	wonEvents, err := collectSnapshotEvents(won, workspaceID)
 	if err != nil {
-		return snap, err
+		return nil, err
 	}
-	snap.WonHistories = map[string][]domain.DealEvent{}
+	out := map[string][]domain.DealEvent{}
 	for _, e := range wonEvents {
-		snap.WonHistories[e.DealID] = append(snap.WonHistories[e.DealID], e)
+		out[e.DealID] = append(out[e.DealID], e)
 	}
-	for _, h := range snap.WonHistories {
+	for _, h := range out {
 		sortEvents(h)
 	}
-	return snap, nil
+	return out, nil
 }
 
-func (s *Store) loadActivityFacts(ctx context.Context, workspaceID string, deals []domain.DealSnapshot, index map[string]int) error {
-	rows, err := s.q.query(ctx, `SELECT a.deal_id,
+const activityFactCols = `SELECT a.deal_id,
 		MAX(CASE WHEN a.completed_at IS NOT NULL AND a.type IN ('email', 'call', 'meeting') THEN a.completed_at END),
 		MAX(CASE WHEN a.completed_at IS NULL THEN a.scheduled_at END),
 		SUM(CASE WHEN a.completed_at IS NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN a.completed_at IS NOT NULL THEN 1 ELSE 0 END)
-		FROM activities a
-		WHERE a.workspace_id = $1 GROUP BY a.deal_id`, workspaceID)
+		FROM activities a`
+
+func (s *Store) loadActivityFacts(ctx context.Context, workspaceID string, deals []domain.DealSnapshot, index map[string]int) error {
+	rows, err := s.q.query(ctx, activityFactCols+` WHERE a.workspace_id = $1 GROUP BY a.deal_id`, workspaceID)
 	if err != nil {
 		return fmt.Errorf("store: load snapshot: activities: %w", err)
 	}
+	return scanActivityFacts(rows, deals, index)
+}
+
+func scanActivityFacts(rows *sql.Rows, deals []domain.DealSnapshot, index map[string]int) error {
 	defer rows.Close()
 	for rows.Next() {
 		var dealID string
@@ -109,6 +123,7 @@ func (s *Store) loadActivityFacts(ctx context.Context, workspaceID string, deals
 		}
 		ds := &deals[i]
 		ds.OpenActivities, ds.CompletedActivities = open, done
+		var err error
 		if ds.LastEngagementAt, err = aggTime(lastEng); err != nil {
 			return err
 		}
