@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,6 +58,11 @@ type Store struct {
 	now       func() time.Time
 	log       *slog.Logger
 	q         runner
+	// writeMu serialises this process's SQLite writers (nil on PostgreSQL).
+	// SQLite admits one writer at a time anyway; queueing them here, in
+	// FIFO-ish Go order, keeps a busy loop of writers from starving another
+	// past busy_timeout (its busy handler sleeps up to 100 ms between tries).
+	writeMu *sync.Mutex
 }
 
 // Open connects to the database named by opts.URL. It does not migrate.
@@ -96,7 +102,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.db.SetMaxIdleConns(10)
 		s.db.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s.q = runner{ex: s.db, log: s.log}
+	if s.dialect == SQLite {
+		s.writeMu = &sync.Mutex{}
+	}
+	s.q = runner{ex: s.db, log: s.log, writeMu: s.writeMu}
 	return s, nil
 }
 
@@ -145,6 +154,10 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(q runner) error) error {
+	if s.writeMu != nil {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
@@ -171,6 +184,9 @@ type executor interface {
 type runner struct {
 	ex  executor
 	log *slog.Logger
+	// writeMu is the store's SQLite writer lock, set only on the pool's
+	// runner: a transaction's runner already holds it.
+	writeMu *sync.Mutex
 }
 
 func (r runner) slow(ctx context.Context, start time.Time, query string) {
@@ -180,6 +196,10 @@ func (r runner) slow(ctx context.Context, start time.Time, query string) {
 }
 
 func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if r.writeMu != nil {
+		r.writeMu.Lock()
+		defer r.writeMu.Unlock()
+	}
 	defer r.slow(ctx, time.Now(), query)
 	res, err := r.ex.ExecContext(ctx, query, args...)
 	return res, mapErr(err)
