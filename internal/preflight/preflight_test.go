@@ -95,7 +95,7 @@ func TestChecks(t *testing.T) {
 		{"unreachable", "database", func(t *testing.T, in *preflight.Input, s *store.Store) { in.Store = unreachable(t, s.Dialect()) }, preflight.Fail, "not reachable", ""},
 		{"schema skipped when unreachable", "schema", func(t *testing.T, in *preflight.Input, s *store.Store) { in.Store = unreachable(t, s.Dialect()) }, preflight.Skip, "not checked", ""},
 
-		{"current schema", "schema", nil, preflight.Pass, "schema version "+latestSchemaVersion(t), ""},
+		{"current schema", "schema", nil, preflight.Pass, "schema version " + latestSchemaVersion(t), ""},
 		{"outdated schema", "schema", func(t *testing.T, _ *preflight.Input, s *store.Store) {
 			execSQL(t, s, `DELETE FROM goose_db_version WHERE version_id = (SELECT MAX(version_id) FROM goose_db_version)`)
 		}, preflight.Fail, "this binary needs", ""},
