@@ -37,17 +37,20 @@ func main() {
 	dbPath := flag.String("db", "", "reuse or create this SQLite file (default: a temp file)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the cycles to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of the cycles to this file")
+	chunk := flag.Int("chunk", 0, "open deals a run loads at a time (0: monitor.DefaultChunkDeals)")
+	batch := flag.Int("batch", 0, "deals whose changes share a transaction (0: monitor.DefaultBatchDeals)")
 	flag.Parse()
 	if *memProfile != "" {
 		runtime.MemProfileRate = 64 << 10 // coarser than the default: the timings stay comparable
 	}
-	if err := run(*deals, *scale, *dbPath, *cpuProfile, *memProfile); err != nil {
+	tune := monitor.Options{ChunkDeals: *chunk, BatchDeals: *batch}
+	if err := run(*deals, *scale, *dbPath, *cpuProfile, *memProfile, tune); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(deals int, scale float64, dbPath, cpuProfile, memProfile string) error {
+func run(deals int, scale float64, dbPath, cpuProfile, memProfile string, tune monitor.Options) error {
 	ctx := context.Background()
 	if dbPath == "" {
 		dir, err := os.MkdirTemp("", "vectoros-bench-cycle")
@@ -122,7 +125,8 @@ func run(deals int, scale float64, dbPath, cpuProfile, memProfile string) error 
 		}()
 	}
 	judged := time.Now()
-	m := monitor.New(monitor.Options{Store: s, Now: func() time.Time { return judged }})
+	tune.Store, tune.Now = s, func() time.Time { return judged }
+	m := monitor.New(tune)
 	for _, name := range []string{"first cycle", "second cycle"} {
 		debug.FreeOSMemory()
 		resetPeak()

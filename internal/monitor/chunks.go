@@ -11,18 +11,20 @@ import (
 )
 
 // chunk is one chunk of a workspace's open deals, loaded and analysed, with
-// the open insights of its deals, ready to reconcile.
+// the open insights of its deals, reconciled and worded, ready to persist.
 type chunk struct {
 	deals    []domain.DealSnapshot
 	findings []domain.Finding
 	open     []store.InsightState
+	plan     plan
+	wording  *wording
 	err      error // the last chunk sent when loading failed
 }
 
-// loadChunks loads, analyses and reads the open insights of the run's open
-// deals, chunkDeals at a time in id order, in a goroutine of its own: the
-// next chunk loads (reads, and CPU for the rules) while the caller persists
-// the previous one (writes). At most one chunk waits, so memory stays at a
+// loadChunks loads, analyses, reads the open insights of and reconciles
+// the run's open deals, chunkDeals at a time in id order, in a goroutine of
+// its own: the next chunk loads (reads, and CPU for the rules and wording)
+// while the caller persists the previous one (writes). At most one chunk waits, so memory stays at a
 // few chunks. A workspace without open deals still yields one empty chunk,
 // so its analyser runs. The channel closes after the last chunk, after a
 // chunk with an error, or when ctx ends.
@@ -60,6 +62,8 @@ func (m *Monitor) loadChunks(ctx context.Context, r *runState) <-chan chunk {
 			c := chunk{deals: deals, findings: analyze(deals)}
 			if c.open, err = m.store.OpenInsightStatesOfDeals(ctx, r.ws, part); err != nil {
 				c.err = fmt.Errorf("monitor: reconcile: %w", err)
+			} else {
+				r.prepare(&c)
 			}
 			if !send(c) {
 				return

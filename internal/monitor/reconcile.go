@@ -33,6 +33,9 @@ type change struct {
 	// escalated: the priority rose above what the user was told; the
 	// insight is new again and worth narrating.
 	escalated bool
+	// text is the content written by a create, or by an update whose
+	// content changed (plan.word).
+	text *store.InsightContent
 }
 
 func (c change) create() bool  { return c.state == nil }

@@ -42,7 +42,7 @@ func (m *Monitor) work(ctx context.Context, workspaceID string, progress func(de
 			return fig, c.err
 		}
 		fig.DealsAnalysed += len(c.deals)
-		if err := r.apply(ctx, c.deals, c.findings, c.open); err != nil {
+		if err := r.apply(ctx, c); err != nil {
 			return fig, err
 		}
 	}
@@ -66,7 +66,9 @@ func (m *Monitor) work(ctx context.Context, workspaceID string, progress func(de
 		if err != nil {
 			return fig, fmt.Errorf("monitor: reconcile: %w", err)
 		}
-		if err := r.apply(ctx, nil, nil, open); err != nil {
+		c := chunk{open: open}
+		r.prepare(&c)
+		if err := r.apply(ctx, c); err != nil {
 			return fig, err
 		}
 	}
@@ -91,16 +93,23 @@ type runState struct {
 	reconciled bool // the "reconciled" hook was called
 }
 
-// apply reconciles one chunk's findings with its deals' open insights,
-// persists the changes and narrates what needs it.
-func (r *runState) apply(ctx context.Context, deals []domain.DealSnapshot, findings []domain.Finding, open []store.InsightState) error {
+// prepare reconciles one chunk's findings with its deals' open insights
+// and words what the plan writes. It does no IO, so the loader runs it
+// while the previous chunk is persisted.
+func (r *runState) prepare(c *chunk) {
+	c.plan = reconcile(c.findings, c.open, r.now)
+	c.wording = newWording(r.in.Snapshot(c.deals), r.now, r.m.template)
+	c.plan.word(c.wording)
+}
+
+// apply persists a prepared chunk's plan and narrates what needs it.
+func (r *runState) apply(ctx context.Context, c chunk) error {
 	m := r.m
-	p := reconcile(findings, open, r.now)
 	if !r.reconciled {
 		r.reconciled = true
 		m.at("reconciled", r.ws)
 	}
-	w := newWording(r.in.Snapshot(deals), r.now, m.template)
+	w := c.wording
 	reported := 0
 	report := func(batch []string) {
 		if r.progress == nil {
@@ -115,20 +124,20 @@ func (r *runState) apply(ctx context.Context, deals []domain.DealSnapshot, findi
 		reported += n
 		r.progress(n)
 	}
-	after := make(map[string]stored, len(open))
-	for _, st := range open {
+	after := make(map[string]stored, len(c.open))
+	for _, st := range c.open {
 		after[st.Fingerprint] = stored{status: st.Status, key: st.NarrationKey}
 	}
-	if err := m.persist(ctx, r.ws, p, w, r.fig, after, report); err != nil {
+	if err := m.persist(ctx, r.ws, c.plan, r.fig, after, report); err != nil {
 		return err
 	}
-	if r.progress != nil && deals != nil {
-		r.progress(len(deals) - reported) // deals that needed no change
+	if r.progress != nil && c.deals != nil {
+		r.progress(len(c.deals) - reported) // deals that needed no change
 	}
 	if r.fig.BudgetExhausted {
 		return nil // no more calls this run; the template text stays and a later run tries again
 	}
-	return m.narrate(ctx, r.ws, findings, after, w, r.fig)
+	return m.narrate(ctx, r.ws, c.findings, after, w, r.fig)
 }
 
 func (m *Monitor) at(stage, workspaceID string) {
@@ -146,7 +155,7 @@ type stored struct {
 // persist writes the plan, at most batchDeals deals per transaction, and
 // records in after the status and key of every row it changed (a create
 // that was skipped leaves no entry: the run does not know that row).
-func (m *Monitor) persist(ctx context.Context, workspaceID string, p plan, w *wording, fig *domain.MonitorRun,
+func (m *Monitor) persist(ctx context.Context, workspaceID string, p plan, fig *domain.MonitorRun,
 	after map[string]stored, done func(deals []string)) error {
 	for _, deals := range p.batches(m.batchDeals) {
 		var b store.ReconcileBatch
@@ -156,7 +165,7 @@ func (m *Monitor) persist(ctx context.Context, workspaceID string, p plan, w *wo
 				c := &p.changes[deal][i]
 				switch {
 				case c.create():
-					b.Creates = append(b.Creates, w.content(c.finding, ""))
+					b.Creates = append(b.Creates, *c.text)
 					created = append(created, c)
 				case c.resolve():
 					b.Resolves = append(b.Resolves, store.InsightResolve{ID: c.state.ID, ExpectStatus: c.state.Status})
@@ -164,14 +173,7 @@ func (m *Monitor) persist(ctx context.Context, workspaceID string, p plan, w *wo
 					u := store.InsightUpdate{ID: c.state.ID, ExpectStatus: c.state.Status, Status: c.status,
 						SnoozedUntil: c.state.SnoozedUntil, MaxPriorityNotified: c.maxRank}
 					if c.content {
-						// The narration key is (fingerprint, priority, narrator): an
-						// evidence change alone keeps it, so it is not narrated again.
-						key := ""
-						if c.finding.Priority == c.state.Priority {
-							key = c.state.NarrationKey
-						}
-						content := w.content(c.finding, key)
-						u.Content = &content
+						u.Content = c.text
 					}
 					b.Updates = append(b.Updates, u)
 					updated = append(updated, c)
@@ -250,6 +252,30 @@ func newWording(snap domain.WorkspaceSnapshot, now time.Time, t narrate.Template
 	return w
 }
 
+// word sets the stored content of every change that writes one: creates
+// and updates whose priority or evidence changed.
+func (p plan) word(w *wording) {
+	for _, deal := range p.deals {
+		for i := range p.changes[deal] {
+			c := &p.changes[deal][i]
+			switch {
+			case c.create():
+				t := w.content(c.finding, "")
+				c.text = &t
+			case !c.resolve() && c.content:
+				// The narration key is (fingerprint, priority, narrator): an
+				// evidence change alone keeps it, so it is not narrated again.
+				key := ""
+				if c.finding.Priority == c.state.Priority {
+					key = c.state.NarrationKey
+				}
+				t := w.content(c.finding, key)
+				c.text = &t
+			}
+		}
+	}
+}
+
 // content is the template's wording of a finding, stored under key (the
 // template's own key when key is empty).
 func (w *wording) content(f *domain.Finding, key string) store.InsightContent {
@@ -257,8 +283,10 @@ func (w *wording) content(f *domain.Finding, key string) store.InsightContent {
 	if key == "" {
 		key = narrate.Key(f.Fingerprint(), f.Priority, narrate.TemplateName)
 	}
+	actions := withTitles(f.Actions, t.ActionTitles)
 	return store.InsightContent{Finding: *f, Title: t.Title, Description: t.Description,
-		Actions: withTitles(f.Actions, t.ActionTitles), Narrator: narrate.TemplateName, NarrationKey: key}
+		Actions: actions, Narrator: narrate.TemplateName, NarrationKey: key,
+		EvidenceJSON: domain.EvidenceJSON(f.Evidence), ActionsJSON: domain.ActionsJSON(actions)}
 }
 
 // withTitles returns the actions with worded titles, or as they are when

@@ -67,6 +67,25 @@ type InsightContent struct {
 	Actions      []domain.Action // the finding's actions with worded titles
 	Narrator     string
 	NarrationKey string
+	// EvidenceJSON and ActionsJSON, when set, are domain.EvidenceJSON of
+	// the finding's evidence and domain.ActionsJSON of Actions, encoded
+	// ahead of the transaction (the monitor does it while it writes the
+	// previous chunk); empty means encode them here.
+	EvidenceJSON, ActionsJSON string
+}
+
+func (c *InsightContent) evidenceJSON() string {
+	if c.EvidenceJSON != "" {
+		return c.EvidenceJSON
+	}
+	return domain.EvidenceJSON(c.Finding.Evidence)
+}
+
+func (c *InsightContent) actionsJSON() string {
+	if c.ActionsJSON != "" {
+		return c.ActionsJSON
+	}
+	return domain.ActionsJSON(c.Actions)
 }
 
 // InsightUpdate changes an open insight if its status is still ExpectStatus.
@@ -194,7 +213,7 @@ func (s *Store) ApplyReconcile(ctx context.Context, workspaceID string, b Reconc
 				if c := u.Content; c != nil {
 					f := c.Finding
 					n, err = full.exec(ctx, u.Status, until, u.MaxPriorityNotified, f.Type, c.Title, c.Description, f.Priority,
-						f.Priority.Rank(), f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence), domain.ActionsJSON(c.Actions),
+						f.Priority.Rank(), f.Severity, f.Confidence, c.evidenceJSON(), c.actionsJSON(),
 						c.Narrator, c.NarrationKey, ts(now), u.ID, workspaceID, u.ExpectStatus)
 				} else {
 					n, err = status.exec(ctx, u.Status, until, u.MaxPriorityNotified, ts(now), u.ID, workspaceID, u.ExpectStatus)
@@ -266,12 +285,12 @@ func (s *Store) createInsights(ctx context.Context, tx *sql.Tx, q runner, worksp
 			rank := f.Priority.Rank()
 			if s.dialect == SQLite {
 				args = append(args, newID(), workspaceID, f.DealID, f.Rule, f.Fingerprint(), f.Type, c.Title, c.Description,
-					f.Priority, rank, rank, f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence),
-					domain.ActionsJSON(c.Actions), c.Narrator, c.NarrationKey, at, at, at)
+					f.Priority, rank, rank, f.Severity, f.Confidence, c.evidenceJSON(), c.actionsJSON(),
+					c.Narrator, c.NarrationKey, at, at, at)
 				continue
 			}
 			args = append(args, newID(), f.DealID, f.Rule, f.Fingerprint(), f.Type, c.Title, c.Description, f.Priority,
-				rank, f.Severity, f.Confidence, domain.EvidenceJSON(f.Evidence), domain.ActionsJSON(c.Actions),
+				rank, f.Severity, f.Confidence, c.evidenceJSON(), c.actionsJSON(),
 				c.Narrator, c.NarrationKey)
 		}
 		var rows *sql.Rows

@@ -117,13 +117,13 @@ func (s *Store) LoadDealChunk(ctx context.Context, workspaceID string, ids []str
 	// Looked up by primary key and filtered here: with the workspace and
 	// status in the WHERE clause SQLite may prefer the (workspace, status)
 	// index and scan every open deal of the workspace for each chunk.
-	rows, err := s.q.query(ctx, `SELECT `+dealCols+` FROM deals WHERE id IN (`+s.idList(1)+`)`, list)
+	rows, err := s.q.query(ctx, `SELECT `+s.snapshotDealCols()+` FROM deals WHERE id IN (`+s.idList(1)+`)`, list)
 	if err != nil {
 		return nil, fmt.Errorf("store: load snapshot: deals: %w", err)
 	}
 	deals := make([]domain.DealSnapshot, 0, len(ids))
 	for rows.Next() {
-		d, err := scanDeal(rows)
+		d, err := scanSnapshotDeal(rows)
 		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: load snapshot: deals: %w", err)
@@ -154,7 +154,7 @@ func (s *Store) LoadDealChunk(ctx context.Context, workspaceID string, ids []str
 		return nil, err
 	}
 	cond, args = s.chunkFilter("e.deal_id", ids, list)
-	events, err := s.q.query(ctx, `SELECT `+snapshotEventCols+`
+	events, err := s.q.query(ctx, `SELECT `+s.snapshotEventCols()+`
 		FROM deal_events e WHERE e.workspace_id = $1 AND e.kind IN `+snapshotEventKinds+` AND `+cond,
 		append([]any{workspaceID}, args...)...)
 	if err != nil {

@@ -23,13 +23,13 @@ func (s *Store) LoadSnapshot(ctx context.Context, workspaceID string) (domain.Wo
 	if err != nil {
 		return snap, fmt.Errorf("store: load snapshot: %w", err)
 	}
-	rows, err := s.q.query(ctx, `SELECT `+dealCols+` FROM deals WHERE workspace_id = $1 AND status = 'open' ORDER BY created_at, id`, workspaceID)
+	rows, err := s.q.query(ctx, `SELECT `+s.snapshotDealCols()+` FROM deals WHERE workspace_id = $1 AND status = 'open' ORDER BY created_at, id`, workspaceID)
 	if err != nil {
 		return snap, fmt.Errorf("store: load snapshot: deals: %w", err)
 	}
 	index := map[string]int{}
 	for rows.Next() {
-		d, err := scanDeal(rows)
+		d, err := scanSnapshotDeal(rows)
 		if err != nil {
 			rows.Close()
 			return snap, fmt.Errorf("store: load snapshot: deals: %w", err)
@@ -44,7 +44,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, workspaceID string) (domain.Wo
 	if err := s.loadActivityFacts(ctx, workspaceID, snap.Deals, index); err != nil {
 		return snap, err
 	}
-	events, err := s.q.query(ctx, `SELECT `+snapshotEventCols+`
+	events, err := s.q.query(ctx, `SELECT `+s.snapshotEventCols()+`
 		FROM deal_events e
 		WHERE e.workspace_id = $1 AND e.kind IN `+snapshotEventKinds+`
 		AND e.deal_id IN (SELECT id FROM deals WHERE workspace_id = $1 AND status = 'open')`, workspaceID)
@@ -72,7 +72,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, workspaceID string) (domain.Wo
 // wonHistories loads the stage history (created and stage_changed events)
 // of the workspace's won deals, by deal id, oldest first.
 func (s *Store) wonHistories(ctx context.Context, workspaceID string) (map[string][]domain.DealEvent, error) {
-	won, err := s.q.query(ctx, `SELECT `+snapshotEventCols+`
+	won, err := s.q.query(ctx, `SELECT `+s.snapshotEventCols()+`
 		FROM deal_events e
 		WHERE e.workspace_id = $1 AND e.kind IN ('created', 'stage_changed')
 		AND e.deal_id IN (SELECT id FROM deals WHERE workspace_id = $1 AND status = 'won')`, workspaceID)
@@ -139,7 +139,7 @@ func aggTime(v sql.Null[any]) (*time.Time, error) {
 	if !v.Valid || v.V == nil {
 		return nil, nil
 	}
-	t, err := ParseTime(v.V)
+	t, err := fastTime(v.V)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,9 @@ func aggTime(v sql.Null[any]) (*time.Time, error) {
 
 // snapshotEventCols are the change-log columns the rules read, all in the
 // deal_events_ws_snapshot index so SQLite never visits the table.
-const snapshotEventCols = "e.id, e.deal_id, e.kind, e.old_value, e.new_value, e.at"
+func (s *Store) snapshotEventCols() string {
+	return "e.id, e.deal_id, e.kind, e.old_value, e.new_value, " + s.timeText("e.at")
+}
 
 func collectSnapshotEvents(rows *sql.Rows, workspaceID string) ([]domain.DealEvent, error) {
 	defer rows.Close()
@@ -156,7 +158,7 @@ func collectSnapshotEvents(rows *sql.Rows, workspaceID string) ([]domain.DealEve
 	for rows.Next() {
 		e := domain.DealEvent{WorkspaceID: workspaceID}
 		var oldV, newV sql.NullString
-		if err := rows.Scan(&e.ID, &e.DealID, &e.Kind, &oldV, &newV, timeScan{&e.At}); err != nil {
+		if err := rows.Scan(&e.ID, &e.DealID, &e.Kind, &oldV, &newV, fastTimeScan{&e.At}); err != nil {
 			return nil, fmt.Errorf("store: load snapshot: events: %w", err)
 		}
 		if oldV.Valid {
