@@ -21,7 +21,7 @@ import (
 // Defaults of Options.
 const (
 	DefaultBatchDeals         = 500
-	DefaultChunkDeals         = 2000
+	DefaultChunkDeals         = 1000
 	DefaultNarrateConcurrency = 16
 )
 

@@ -278,7 +278,7 @@ func (s *Store) createInsights(ctx context.Context, tx *sql.Tx, q runner, worksp
 			args = make([]any, 0, 2+len(chunk)*insightInsertCols)
 			args = append(args, workspaceID, ts(now))
 		}
-		at := ts(now)
+		at := s.insertTime(now)
 		for _, i := range chunk {
 			c := creates[i]
 			f := c.Finding

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -160,19 +161,43 @@ func (s *Store) LoadDealChunk(ctx context.Context, workspaceID string, ids []str
 	if err != nil {
 		return nil, fmt.Errorf("store: load snapshot: events: %w", err)
 	}
-	all, err := collectSnapshotEvents(events, workspaceID)
-	if err != nil {
+	if err := scanChunkEvents(events, workspaceID, deals, index); err != nil {
 		return nil, err
-	}
-	for _, e := range all {
-		if i, ok := index[e.DealID]; ok {
-			deals[i].Events = append(deals[i].Events, e)
-		}
 	}
 	for i := range deals {
 		sortEvents(deals[i].Events)
 	}
 	return deals, nil
+}
+
+// scanChunkEvents appends each event to its deal's change log, straight
+// from the rows (no workspace-wide slice); events of deals not in the chunk
+// (the SQLite range also covers closed deals) are dropped.
+func scanChunkEvents(rows *sql.Rows, workspaceID string, deals []domain.DealSnapshot, index map[string]int) error {
+	defer rows.Close()
+	for rows.Next() {
+		e := domain.DealEvent{WorkspaceID: workspaceID}
+		var oldV, newV sql.NullString
+		if err := rows.Scan(&e.ID, &e.DealID, &e.Kind, &oldV, &newV, fastTimeScan{&e.At}); err != nil {
+			return fmt.Errorf("store: load snapshot: events: %w", err)
+		}
+		i, ok := index[e.DealID]
+		if !ok {
+			continue
+		}
+		e.DealID = deals[i].Deal.ID // one string per deal, not one per event
+		if oldV.Valid {
+			e.OldValue = &oldV.String
+		}
+		if newV.Valid {
+			e.NewValue = &newV.String
+		}
+		deals[i].Events = append(deals[i].Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: load snapshot: events: %w", err)
+	}
+	return nil
 }
 
 const insightStateCols = `id, deal_id, rule, fingerprint, priority, max_priority_notified, status, snoozed_until, evidence, narration_key`

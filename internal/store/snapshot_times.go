@@ -16,6 +16,19 @@ import (
 // and parse the one layout ts() writes by hand; anything else falls back to
 // ParseTime, so every value reads as it did before.
 
+// sqliteTimeLayout is how the SQLite driver writes a time.Time parameter
+// (_time_format=sqlite); ts() makes it UTC to the microsecond.
+const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
+
+// insertTime is ts(t) for a value bound many times over: on SQLite the
+// text the driver would write, formatted once instead of once per bind.
+func (s *Store) insertTime(t time.Time) any {
+	if s.dialect == SQLite {
+		return t.UTC().Truncate(time.Microsecond).Format(sqliteTimeLayout)
+	}
+	return ts(t)
+}
+
 // timeText is col read as text on SQLite, as is on PostgreSQL (whose driver
 // returns time.Time).
 func (s *Store) timeText(col string) string {

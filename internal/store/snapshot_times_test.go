@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -62,6 +63,29 @@ func TestParseStoredTime(t *testing.T) {
 			if !ok || !got.Equal(at) {
 				t.Fatalf("%q: %v %v, want %v", s, got, ok, at)
 			}
+		}
+	}
+}
+
+// insertTime writes on SQLite the very text the driver writes for ts().
+func TestInsertTimeIsTheDriversText(t *testing.T) {
+	s := &Store{dialect: SQLite}
+	db, err := sql.Open("sqlite", ":memory:?_time_format=sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, at := range []time.Time{
+		time.Date(2026, 11, 27, 5, 13, 20, 0, time.UTC),
+		time.Date(2026, 11, 27, 5, 13, 20, 123456789, time.FixedZone("x", -7*3600)),
+		time.Date(2024, 2, 29, 23, 59, 59, 100000, time.UTC),
+	} {
+		var driver, ours string
+		if err := db.QueryRow(`SELECT CAST($1 AS TEXT), CAST($2 AS TEXT)`, ts(at), s.insertTime(at)).Scan(&driver, &ours); err != nil {
+			t.Fatal(err)
+		}
+		if driver != ours {
+			t.Fatalf("driver wrote %q, insertTime %q", driver, ours)
 		}
 	}
 }
