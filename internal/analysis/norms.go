@@ -102,6 +102,27 @@ func parseCreated(e domain.DealEvent) created {
 	if e.NewValue == nil {
 		return c
 	}
+	raw, ok := scanCreated(*e.NewValue)
+	if !ok {
+		if raw, ok = decodeCreated(*e.NewValue); !ok {
+			return c
+		}
+	}
+	c.ok, c.stage, c.status = true, raw.stage, domain.DealStatus(raw.status)
+	if v, ok := parseMinor(raw.value); ok {
+		c.value = &v
+	}
+	if raw.stageEnteredAt != "" {
+		if t, err := time.Parse(time.RFC3339Nano, raw.stageEnteredAt); err == nil {
+			c.stageEnteredAt = &t
+		}
+	}
+	return c
+}
+
+// decodeCreated reads a created event's JSON with encoding/json, for what
+// scanCreated declines.
+func decodeCreated(s string) (createdRaw, bool) {
 	var raw struct {
 		Stage  string `json:"stage"`
 		Status string `json:"status"`
@@ -110,19 +131,10 @@ func parseCreated(e domain.DealEvent) created {
 		Value          json.Number `json:"value"`
 		StageEnteredAt string      `json:"stage_entered_at"`
 	}
-	if err := json.Unmarshal([]byte(*e.NewValue), &raw); err != nil {
-		return c
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		return createdRaw{}, false
 	}
-	c.ok, c.stage, c.status = true, raw.Stage, domain.DealStatus(raw.Status)
-	if v, ok := parseMinor(raw.Value.String()); ok {
-		c.value = &v
-	}
-	if raw.StageEnteredAt != "" {
-		if t, err := time.Parse(time.RFC3339Nano, raw.StageEnteredAt); err == nil {
-			c.stageEnteredAt = &t
-		}
-	}
-	return c
+	return createdRaw{stage: raw.Stage, status: raw.Status, value: raw.Value.String(), stageEnteredAt: raw.StageEnteredAt}, true
 }
 
 func parseMinor(s string) (int64, bool) {
