@@ -12,7 +12,10 @@ type healthBody struct {
 	Version       string `json:"version"`
 	Database      string `json:"database"`
 	SchemaVersion int64  `json:"schema_version,omitempty"`
-	Error         string `json:"error,omitempty"`
+	// LastSuccessfulCycle is shown, never gating readiness: a stalled
+	// monitor is /health/monitor's business, not the load balancer's.
+	LastSuccessfulCycle *time.Time `json:"last_successful_cycle,omitempty"`
+	Error               string     `json:"error,omitempty"`
 }
 
 // handleLive answers as long as the process serves HTTP: uptime monitors
@@ -40,6 +43,9 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		s.deps.Logger.WarnContext(ctx, "readiness: schema", "error", err)
 		writeHealth(w, http.StatusServiceUnavailable, body)
 		return
+	}
+	if last, err := s.deps.Store.MonitorHeartbeat(ctx); err == nil {
+		body.LastSuccessfulCycle = last
 	}
 	writeHealth(w, http.StatusOK, body)
 }

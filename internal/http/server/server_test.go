@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -209,6 +210,38 @@ func TestHealthKeepsWorking(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Errorf("%s: %d", path, resp.StatusCode)
 			}
+		}
+	})
+}
+
+// TestReadyShowsLastCycle: readiness shows the monitor's last successful
+// cycle without depending on it (a database without cycles is ready).
+func TestReadyShowsLastCycle(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *store.Store, clock *testdb.Clock) {
+		ts := newTestServer(t, s, server.Deps{Version: "test"}, nil)
+		ready := func() map[string]any {
+			resp, err := http.Get(ts.URL + "/health/ready")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var m map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 {
+				t.Fatalf("/health/ready: %d %v %v", resp.StatusCode, m, err)
+			}
+			return m
+		}
+		if _, ok := ready()["last_successful_cycle"]; ok {
+			t.Fatal("a cycle shown before any ran")
+		}
+		done := clock.Now().Add(-10 * time.Minute)
+		if _, err := s.DB().ExecContext(context.Background(), `INSERT INTO monitor_cycles (id, trigger, expected, succeeded, failed, started_at, completed_at)
+			VALUES ('c1', 'periodic', 1, 1, 0, $1, $1)`, done); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := ready()["last_successful_cycle"].(string)
+		if at, err := time.Parse(time.RFC3339Nano, got); err != nil || !at.Equal(done) {
+			t.Fatalf("last_successful_cycle = %q, want %v", got, done)
 		}
 	})
 }
