@@ -3,6 +3,7 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -53,7 +54,18 @@ func TestDemoWorkspacePages(t *testing.T) {
 	b.want("“" + title + "” moved to Qualified.")
 	b.shot("demo-05-board-after-drag")
 
-	b.open(ws + "/insights")
+	// serve's monitor runs its first cycle in the background at start;
+	// wait for it rather than assume it finished while we looked around.
+	for tries := 0; ; tries++ {
+		b.open(ws + "/insights")
+		if b.js(`String(document.querySelector('article.insight .badge') !== null)`) == "true" {
+			break
+		}
+		if tries == 120 {
+			t.Fatal("no insights 60 s after start: the monitor's first cycle did not run")
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 	if first := b.js(`document.querySelector('article.insight .badge').textContent`); first != "Critical" {
 		t.Fatalf("first insight is %q", first)
 	}
