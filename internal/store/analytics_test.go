@@ -27,23 +27,7 @@ func anaInsight(t *testing.T, s *store.Store, clock *testdb.Clock, ws, deal, id 
 // anaRun queues, starts and finishes a manual run of ws taking d.
 func anaRun(t *testing.T, s *store.Store, clock *testdb.Clock, ws string, d time.Duration, status string, calls int, cost float64) {
 	t.Helper()
-	ctx := context.Background()
-	id := store.NewRunID()
-	if err := s.InMonitorTx(ctx, func(mt *store.MonitorTx) error {
-		_, err := mt.CreateRun(ctx, id, nil, ws, domain.TriggerManual)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.StartRun(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(d)
-	r.Status, r.LLMCalls, r.CostUSD = status, calls, cost
-	if _, err := s.FinishRun(ctx, r); err != nil {
-		t.Fatal(err)
-	}
+	figRun(t, s, clock, nil, ws, status, d, domain.MonitorRun{LLMCalls: calls, CostUSD: cost})
 }
 
 func TestAnalyticsPerUTCDay(t *testing.T) {
