@@ -6,9 +6,14 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+# .git is not in the build context (.dockerignore), so the commit and date
+# come in as build arguments: docker build --build-arg VERSION=v1.2.3
+#   --build-arg COMMIT=$(git rev-parse HEAD) --build-arg BUILD_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 ARG VERSION=dev
+ARG COMMIT=
+ARG BUILD_DATE=
 RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
-      -ldflags "-s -w -X github.com/vectoros/vectoros/internal/app.version=${VERSION}" \
+      -ldflags "-s -w -X github.com/vectoros/vectoros/internal/app.version=${VERSION} -X github.com/vectoros/vectoros/internal/app.commit=${COMMIT} -X github.com/vectoros/vectoros/internal/app.buildDate=${BUILD_DATE}" \
       -o /out/vectoros ./cmd/vectoros
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -1,29 +1,10 @@
 package app
 
 import (
-	"fmt"
-	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
-
-// version is set at build time with -ldflags "-X github.com/vectoros/vectoros/internal/app.version=v1.2.3".
-var version = "dev"
-
-// Version returns the build's version, with the VCS revision when known.
-func Version() string {
-	if version != "dev" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return "dev-" + s.Value[:12]
-			}
-		}
-	}
-	return version
-}
 
 func newRootCmd(env Env) *cobra.Command {
 	root := &cobra.Command{
@@ -33,16 +14,21 @@ func newRootCmd(env Env) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// --version prints what `vectoros version` prints.
+	var versionText strings.Builder
+	_ = readBuildInfo().write(&versionText)
+	root.Version = Version()
+	root.SetVersionTemplate(versionText.String())
 	root.AddCommand(
 		newServeCmd(env),
 		newMigrateCmd(env),
 		newDemoCmd(env),
 		&cobra.Command{
 			Use:   "version",
-			Short: "Print the version",
+			Short: "Print the version, commit and build date",
+			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				_, err := fmt.Fprintf(cmd.OutOrStdout(), "vectoros %s\n", Version())
-				return err
+				return readBuildInfo().write(cmd.OutOrStdout())
 			},
 		},
 	)
