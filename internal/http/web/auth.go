@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vectoros/vectoros/internal/domain"
+	"github.com/vectoros/vectoros/internal/http/httpx"
 )
 
 // authPage is the data of the sign-in and sign-up pages.
@@ -60,7 +61,7 @@ func (h *Web) signUpForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "signup", view{Title: "Create your account",
-		Data: authPage{Form: newForm(nil), Next: localPath(r.URL.Query().Get("next"), "")}})
+		Data: authPage{Form: newForm(nil), Next: httpx.LocalPath(r.URL.Query().Get("next"), "")}})
 }
 
 func (h *Web) signUp(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +71,7 @@ func (h *Web) signUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	next := localPath(f.Get("next"), "")
+	next := httpx.LocalPath(f.Get("next"), "")
 	if f.Get("password") != f.Values.Get("password_confirm") {
 		f.Fail("password_confirm", "does not match the password")
 	}
@@ -107,9 +108,9 @@ func (h *Web) signUp(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) signInForm(w http.ResponseWriter, r *http.Request) {
-	next := localPath(r.URL.Query().Get("next"), "")
+	next := httpx.LocalPath(r.URL.Query().Get("next"), "")
 	if userOf(r) != nil {
-		redirect(w, r, localPath(next, "/"))
+		redirect(w, r, httpx.LocalPath(next, "/"))
 		return
 	}
 	h.render(w, r, http.StatusOK, "signin", view{Title: "Sign in",
@@ -122,7 +123,7 @@ func (h *Web) signIn(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	next := localPath(f.Get("next"), "")
+	next := httpx.LocalPath(f.Get("next"), "")
 	u, err := h.auth.SignIn(r.Context(), f.Get("email"), f.Values.Get("password"))
 	if err != nil {
 		switch domain.KindOf(err) {

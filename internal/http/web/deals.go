@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/vectoros/vectoros/internal/domain"
+	"github.com/vectoros/vectoros/internal/http/httpx"
 	"github.com/vectoros/vectoros/internal/store"
 )
 
@@ -266,7 +267,7 @@ func (h *Web) moveDeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := chi.URLParam(r, "id")
-	back := localPath(f.Get("return"), "")
+	back := httpx.LocalPath(f.Get("return"), "")
 	if !strings.HasPrefix(back, sc.path("/")) {
 		back = sc.path("/deals/" + id)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/vectoros/vectoros/internal/domain"
+	"github.com/vectoros/vectoros/internal/http/httpx"
 	"github.com/vectoros/vectoros/internal/store"
 )
 
@@ -190,7 +191,7 @@ func (h *Web) takeAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setFlash(r, "success", "%s The insight is marked actioned.", done)
-	redirect(w, r, localPath(f.Get("return"), sc.path("/insights/"+in.ID)))
+	redirect(w, r, httpx.LocalPath(f.Get("return"), sc.path("/insights/"+in.ID)))
 }
 
 // doAction performs one action; it returns what was done, in words, or
@@ -306,7 +307,7 @@ func (h *Web) respond(w http.ResponseWriter, r *http.Request, build func(*form, 
 		_, err = h.store.SetInsightStatus(r.Context(), sc.ws.ID, in.ID, ch, sc.actor())
 		if err == nil {
 			h.setFlash(r, "success", "%s", msg)
-			redirect(w, r, localPath(f.Get("return"), sc.path("/insights")))
+			redirect(w, r, httpx.LocalPath(f.Get("return"), sc.path("/insights")))
 			return
 		}
 		if !f.adopt(err, "reason", "until", "snoozed_until") {

@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/vectoros/vectoros/internal/domain"
+	"github.com/vectoros/vectoros/internal/http/httpx"
 	"github.com/vectoros/vectoros/internal/store"
 )
 
@@ -107,7 +108,7 @@ func (h *Web) runNow(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.setFlash(r, "success", "Monitor run queued. Refresh in a moment to see its result.")
 	}
-	redirect(w, r, localPath(r.FormValue("return"), sc.path("/operations")))
+	redirect(w, r, httpx.LocalPath(r.FormValue("return"), sc.path("/operations")))
 }
 
 func containsInt(list []int, v int) bool {
