@@ -80,7 +80,8 @@ func serve(ctx context.Context, env Env, f serveFlags) error {
 	}
 	defer stopMonitor()
 	srv := server.New(server.Deps{Store: s, Logger: log, Version: Version(), Now: env.Now,
-		Hasher: password.NewHasher(password.Default, 2), Production: cfg.IsProduction(), PublicURL: cfg.PublicURL,
+		Hasher: password.NewHasher(password.Default, 2), Production: cfg.IsProduction(), HSTSMaxAge: hstsMaxAge(cfg),
+		PublicURL:   cfg.PublicURL,
 		CORSOrigins: cfg.CORSOrigins, TrustProxyHeaders: cfg.TrustProxyHeaders,
 		RateLimitMax: cfg.RateLimitMax, RateLimitWindow: cfg.RateLimitWindow, MonitorInterval: cfg.MonitorInterval,
 		Observe: obs.http()})
@@ -126,4 +127,13 @@ func listenAndServe(ctx context.Context, cfg config.Config, env Env, log *slog.L
 		return fmt.Errorf("http shutdown: %w", err)
 	}
 	return nil
+}
+
+// hstsMaxAge is HSTS_MAX_AGE in production and nothing elsewhere: a
+// development host on plain HTTP must stay reachable.
+func hstsMaxAge(cfg config.Config) time.Duration {
+	if !cfg.IsProduction() {
+		return 0
+	}
+	return cfg.HSTSMaxAge
 }

@@ -33,6 +33,9 @@ type Config struct {
 	SentryDSN         string
 	MetricsToken      string
 	LogLevel          string
+	// HSTSMaxAge is the Strict-Transport-Security max-age sent in
+	// production; 0 sends none.
+	HSTSMaxAge time.Duration
 }
 
 // Vars lists every environment variable VectorOS reads, in documentation
@@ -42,6 +45,7 @@ var Vars = []string{
 	"TRUST_PROXY_HEADERS", "RATE_LIMIT_MAX", "RATE_LIMIT_WINDOW", "MONITOR_INTERVAL",
 	"ANTHROPIC_API_KEY", "ANTHROPIC_MODEL", "ANTHROPIC_BASE_URL", "LLM_MAX_CONCURRENCY",
 	"LLM_TIMEOUT", "LLM_DAILY_BUDGET_USD", "SENTRY_DSN", "METRICS_TOKEN", "LOG_LEVEL",
+	"HSTS_MAX_AGE",
 }
 
 // secretVars are never printed.
@@ -94,6 +98,7 @@ func LoadLenient(getenv func(string) string) (Config, Problems) {
 	c.RateLimitWindow = durVar(get, "RATE_LIMIT_WINDOW", 15*time.Minute, time.Second, &p)
 	c.MonitorInterval = durVar(get, "MONITOR_INTERVAL", 30*time.Minute, time.Second, &p)
 	c.LLMTimeout = durVar(get, "LLM_TIMEOUT", 60*time.Second, time.Second, &p)
+	c.HSTSMaxAge = durVar(get, "HSTS_MAX_AGE", 365*24*time.Hour, 0, &p)
 	c.TrustProxyHeaders = boolVar(get, "TRUST_PROXY_HEADERS", &p)
 	c.LLMDailyBudgetUSD = 5
 	if v := get("LLM_DAILY_BUDGET_USD"); v != "" {

@@ -19,7 +19,7 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	want := config.Config{Port: 8080, AppEnv: "development", RateLimitMax: 100, RateLimitWindow: 15 * time.Minute,
 		MonitorInterval: 30 * time.Minute, AnthropicModel: config.DefaultAnthropicModel, LLMMaxConcurrency: 4,
-		LLMTimeout: 60 * time.Second, LLMDailyBudgetUSD: 5, LogLevel: "info"}
+		LLMTimeout: 60 * time.Second, LLMDailyBudgetUSD: 5, LogLevel: "info", HSTSMaxAge: 365 * 24 * time.Hour}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("defaults:\n got %+v\nwant %+v", c, want)
 	}
@@ -35,7 +35,7 @@ func TestLoadValues(t *testing.T) {
 		"TRUST_PROXY_HEADERS": "true", "RATE_LIMIT_MAX": "250", "RATE_LIMIT_WINDOW": "1m", "MONITOR_INTERVAL": "10m",
 		"ANTHROPIC_API_KEY": " sk-ant-key ", "ANTHROPIC_MODEL": "claude-x", "ANTHROPIC_BASE_URL": "http://127.0.0.1:9999",
 		"LLM_MAX_CONCURRENCY": "8", "LLM_TIMEOUT": "30s", "LLM_DAILY_BUDGET_USD": "12.5", "SENTRY_DSN": "https://k@o1.ingest.sentry.io/2",
-		"METRICS_TOKEN": "metrics-secret", "LOG_LEVEL": "DEBUG",
+		"METRICS_TOKEN": "metrics-secret", "LOG_LEVEL": "DEBUG", "HSTS_MAX_AGE": "0",
 	}
 	c, err := config.Load(envOf(env))
 	if err != nil {
@@ -66,8 +66,9 @@ func TestLoadProblems(t *testing.T) {
 		{"valid development", map[string]string{"CORS_ORIGINS": "*", "RATE_LIMIT_MAX": "0", "PUBLIC_URL": "http://localhost:8080"}, nil},
 		{"bad numbers", map[string]string{"PORT": "eighty", "RATE_LIMIT_MAX": "-1", "LLM_MAX_CONCURRENCY": "100"},
 			[]string{"PORT must be a whole number", "RATE_LIMIT_MAX must be a whole number", "LLM_MAX_CONCURRENCY must be a whole number from 1 to 64"}},
-		{"bad durations", map[string]string{"RATE_LIMIT_WINDOW": "15", "MONITOR_INTERVAL": "500ms", "LLM_TIMEOUT": "soon"},
-			[]string{"RATE_LIMIT_WINDOW must be a duration", "MONITOR_INTERVAL must be a duration of at least 1s", "LLM_TIMEOUT must be a duration"}},
+		{"bad durations", map[string]string{"RATE_LIMIT_WINDOW": "15", "MONITOR_INTERVAL": "500ms", "LLM_TIMEOUT": "soon", "HSTS_MAX_AGE": "-1h"},
+			[]string{"RATE_LIMIT_WINDOW must be a duration", "MONITOR_INTERVAL must be a duration of at least 1s", "LLM_TIMEOUT must be a duration",
+				"HSTS_MAX_AGE must be a duration of at least 0s"}},
 		{"bad words", map[string]string{"APP_ENV": "prod", "LOG_LEVEL": "verbose", "TRUST_PROXY_HEADERS": "maybe", "LLM_DAILY_BUDGET_USD": "-3"},
 			[]string{"TRUST_PROXY_HEADERS must be true or false", "LLM_DAILY_BUDGET_USD must be a non-negative", "APP_ENV must be development, production or test", "LOG_LEVEL must be debug"}},
 		{"bad urls", map[string]string{"DATABASE_URL": "mysql://db/v", "DATABASE_DIRECT_URL": "postgres://direct/v", "PUBLIC_URL": "vectoros.acme.test",

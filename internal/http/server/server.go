@@ -36,6 +36,9 @@ type Deps struct {
 	Hasher *password.Hasher
 	// Production marks session cookies Secure.
 	Production bool
+	// HSTSMaxAge > 0 sends Strict-Transport-Security (app sets it in
+	// production only).
+	HSTSMaxAge time.Duration
 	// PublicURL's origin is trusted by cross-origin protection (a proxy may
 	// rewrite Host).
 	PublicURL string
@@ -132,7 +135,8 @@ func (s *Server) MountWeb(fn func(r chi.Router)) {
 
 func (s *Server) routes() {
 	r := s.router
-	r.Use(requestID, clientIP(s.deps.TrustProxyHeaders), accessLog(s.log), s.measure, recoverer(s.log), s.reportErrors)
+	r.Use(securityHeaders(s.deps.HSTSMaxAge), requestID, clientIP(s.deps.TrustProxyHeaders), accessLog(s.log), s.measure,
+		recoverer(s.log), s.reportErrors)
 	r.NotFound(notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 	r.Get("/health", s.handleLive)
