@@ -36,6 +36,9 @@ type Auth struct {
 	// dummy is a hash verified for unknown emails, so a sign-in takes as
 	// long whether or not the account exists.
 	dummy func() string
+	// reserveAddress charges an API-key check to the client address first
+	// (see limiter.reserveAddress); nil means no limit.
+	reserveAddress func(http.ResponseWriter, *http.Request) (refund func(), ok bool)
 }
 
 func newAuth(st *store.Store, sm *scs.SessionManager, h *password.Hasher, now func() time.Time, log *slog.Logger) *Auth {
@@ -61,11 +64,19 @@ func (a *Auth) Authenticate(next http.Handler) http.Handler {
 				httpx.WriteError(w, r, a.log, domain.Errorf(domain.KindUnauthorized, "use Authorization: Bearer vos_…"))
 				return
 			}
+			refund := func() {}
+			if a.reserveAddress != nil {
+				var ok bool
+				if refund, ok = a.reserveAddress(w, r); !ok {
+					return
+				}
+			}
 			k, ws, err := a.store.AuthenticateAPIKey(ctx, strings.TrimSpace(secret))
 			if err != nil {
 				httpx.WriteError(w, r, a.log, err)
 				return
 			}
+			refund()
 			p.Key, p.KeyWorkspace = &k, &ws
 			httpx.Note(ctx, slog.String("api_key_id", k.ID))
 		} else {

@@ -87,8 +87,10 @@ func New(d Deps) *Server {
 	log := httpx.WithRequestIDs(d.Logger)
 	s := &Server{deps: d, log: log, router: chi.NewRouter()}
 	s.sessions, s.stop = newSessions(d.Store, d.Production, log)
+	lim := newLimiter(d.RateLimitMax, d.RateLimitWindow)
 	s.auth = newAuth(d.Store, s.sessions, d.Hasher, d.Now, log)
-	s.limit = rateLimit(d.RateLimitMax, d.RateLimitWindow)
+	s.auth.reserveAddress = lim.reserveAddress
+	s.limit = lim.middleware
 	s.routes()
 	return s
 }
