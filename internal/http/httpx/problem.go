@@ -49,6 +49,25 @@ func StatusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
+// StatusClientClosedRequest is the status recorded (in logs and metrics;
+// nobody is left to read it) when a request failed because its client went
+// away: the nginx convention. It is not a server error, so it neither logs
+// at ERROR, nor reaches Sentry, nor feeds the 5xx error-rate alert.
+const StatusClientClosedRequest = 499
+
+// StatusFor is StatusOf for a request: an error that would be a 500 is the
+// client's doing when the request's context is already done — the query or
+// the hash was cut short because the client disconnected (drivers report
+// that as context.Canceled, an interrupt or a closed connection, so the
+// context, not the error, is the witness).
+func StatusFor(r *http.Request, err error) int {
+	status := StatusOf(err)
+	if status == http.StatusInternalServerError && r != nil && r.Context().Err() != nil {
+		return StatusClientClosedRequest
+	}
+	return status
+}
+
 // Problem is an RFC 9457 problem details body. Code repeats the error kind
 // for programs; Errors lists per-field problems (always present, maybe empty).
 type Problem struct {
@@ -79,9 +98,12 @@ func WithRetryAfter(err error, after time.Duration) error { return &retryError{e
 // ProblemOf builds the problem body for err. Internal errors get a generic
 // detail: their cause is for the log, not the client.
 func ProblemOf(r *http.Request, err error) Problem {
-	status := StatusOf(err)
+	status := StatusFor(r, err)
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
 		Code: string(domain.KindOf(err)), Errors: []domain.FieldError{}}
+	if status == StatusClientClosedRequest {
+		p.Title, p.Code = "Client Closed Request", "client_closed"
+	}
 	if r != nil {
 		p.RequestID = RequestID(r.Context())
 	}

@@ -26,8 +26,10 @@ type errorPage struct {
 // (including another workspace's objects), the 500 page (logged) for
 // failures of ours, and a page with the safe message otherwise.
 func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := httpx.StatusOf(err)
+	status := httpx.StatusFor(r, err)
 	switch {
+	case status == httpx.StatusClientClosedRequest:
+		w.WriteHeader(status) // for the access log and metrics; the browser is gone
 	case status == http.StatusUnauthorized:
 		redirect(w, r, "/signin")
 	case status == http.StatusNotFound:
