@@ -159,7 +159,7 @@ func (s *Sentry) scrub(e *sentry.Event, hint *sentry.EventHint) *sentry.Event {
 		return nil // net/http's signal to drop a connection, not a bug
 	}
 	if r := e.Request; r != nil {
-		e.Request = &sentry.Request{Method: r.Method, URL: stripQuery(r.URL)}
+		e.Request = &sentry.Request{Method: r.Method, URL: RedactURL(stripQuery(r.URL))}
 	}
 	e.User.IPAddress = ""
 	e.User.Email = ""

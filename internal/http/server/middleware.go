@@ -18,6 +18,7 @@ import (
 
 	"github.com/vectoros/vectoros/internal/domain"
 	"github.com/vectoros/vectoros/internal/http/httpx"
+	"github.com/vectoros/vectoros/internal/observe"
 )
 
 // A caller's X-Request-Id is kept when it is short and plain, so a proxy's
@@ -93,7 +94,7 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 				route = rc.RoutePattern()
 			}
 			attrs := append([]slog.Attr{
-				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
+				slog.String("method", r.Method), slog.String("path", observe.RedactPath(r.URL.Path)), slog.String("route", route),
 				slog.Int("status", status), slog.Int("bytes", ww.BytesWritten()),
 				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			}, notes.Attrs()...)
